@@ -1,0 +1,160 @@
+"""Numeric derivatives, and checking exact gradients against them.
+
+A derivative is the limit of Δy/Δx as Δx shrinks. `numeric_grad` takes that
+ratio with a small, finite Δx on both sides of the point (a *central
+difference*), which is accurate to about eps². `gradcheck` compares those slopes
+with the exact ones from `backward()` and says, argument by argument, whether
+they agree.
+
+>>> slope = numeric_grad(lambda x: x * x, 3.0)[0]     # the slope of x² at 3 is 6
+>>> round(slope, 6)
+6.0
+>>> gradcheck(lambda x, y: x * y + y.exp(), 2.0, 0.5)
+True
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from .engine import Value, differentiate, no_grad, push_forward
+
+__all__ = ["GradcheckError", "gradcheck", "numeric_grad"]
+
+
+class GradcheckError(ValueError):
+    """Exact and numeric derivatives disagree; the message has the table."""
+
+
+def _scalar(result: Any, name: str) -> float:
+    if isinstance(result, Value):
+        return result.data
+    if isinstance(result, (int, float)):
+        return float(result)
+    raise TypeError(f"{name}: the function must return a Value or a number, got {type(result).__name__}")
+
+
+def _step(x: float, eps: float) -> float:
+    # Scale the step with |x|, so large arguments are not lost in float rounding.
+    return eps * max(1.0, abs(x))
+
+
+def numeric_grad(f: Callable[..., Any], *args: float, eps: float = 1e-6) -> list[float]:
+    """Central-difference slope of `f` with respect to each argument.
+
+    ``(f(x + h) − f(x − h)) / 2h`` with ``h = eps · max(1, |x|)``, one argument
+    at a time. `f` takes Values, the same function you would call
+    ``backward()`` on; it is evaluated without recording a graph.
+
+    >>> [round(slope, 6) for slope in numeric_grad(lambda x, y: x * y, 3.0, 4.0)]
+    [4.0, 3.0]
+    """
+    if eps <= 0.0:
+        raise ValueError(f"numeric_grad: eps must be > 0, got {eps!r}")
+    point = [float(a) for a in args]
+    slopes = []
+    with no_grad():
+        for i, x in enumerate(point):
+            h = _step(x, eps)
+            up = point.copy()
+            up[i] = x + h
+            down = point.copy()
+            down[i] = x - h
+            f_up = _scalar(f(*[Value(a) for a in up]), "numeric_grad")
+            f_down = _scalar(f(*[Value(a) for a in down]), "numeric_grad")
+            slopes.append((f_up - f_down) / (2.0 * h))
+    return slopes
+
+
+def exact_grad(f: Callable[..., Any], *args: float) -> list[float]:
+    """The exact gradient of `f` at `args` by one forward and one backward pass."""
+    inputs = [Value(a) for a in args]
+    out = f(*inputs)
+    if isinstance(out, Value):
+        out.backward()
+    else:
+        _scalar(out, "exact_grad")  # a constant function: every slope is 0
+    return [x.grad for x in inputs]
+
+
+def _table(title: str, rows: Sequence[tuple[str, float, float]], atol: float, rtol: float) -> tuple[bool, str]:
+    """Format (label, exact, numeric) rows; return whether all agree, and the text."""
+    lines = [title, f"  {'argument':<10} {'exact':>14} {'numeric':>14} {'error':>10}"]
+    ok = True
+    for label, exact, numeric in rows:
+        error = abs(exact - numeric)
+        bad = not error <= atol + rtol * abs(numeric)  # `not <=` also catches nan
+        ok = ok and not bad
+        mark = "  <-- mismatch" if bad else ""
+        lines.append(f"  {label:<10} {exact:>14.8g} {numeric:>14.8g} {error:>10.2e}{mark}")
+    return ok, "\n".join(lines)
+
+
+def gradcheck(
+    f: Callable[..., Any],
+    *args: float,
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-4,
+    order: int = 1,
+    seed: int = 0,
+) -> bool:
+    """Check the exact derivatives of `f` at `args` against numeric ones.
+
+    Order 1 compares each exact slope with its central difference, and the
+    forward-mode directional derivative along a random direction with
+    gradient · direction. Order 2 also compares every exact second derivative
+    with the central difference of the exact gradient. Returns True, or raises
+    `GradcheckError` with a table of exact slope, numeric slope and error.
+
+    >>> gradcheck(lambda x: x.sin() * x, 1.5, order=2)
+    True
+    >>> gradcheck(lambda x: x.relu(), 0.0)     # relu'(0) is 0 by convention, the slope is 0.5
+    Traceback (most recent call last):
+    ...
+    autograd_lite.numeric.GradcheckError: gradcheck failed at (0.0,)
+      argument            exact        numeric      error
+      x0                      0            0.5   5.00e-01  <-- mismatch
+      jvp                     0              0   0.00e+00
+    """
+    if order not in (1, 2):
+        raise ValueError(f"gradcheck: order must be 1 or 2, got {order!r}")
+    point = [float(a) for a in args]
+    exact = exact_grad(f, *point)
+    numeric = numeric_grad(f, *point, eps=eps)
+    rows = [(f"x{i}", e, n) for i, (e, n) in enumerate(zip(exact, numeric))]
+
+    # Forward mode along a random direction must give gradient · direction.
+    rng = random.Random(seed)
+    direction = [rng.uniform(-1.0, 1.0) for _ in point]
+    inputs = [Value(a) for a in point]
+    out = f(*inputs)
+    forward = push_forward([out], dict(zip(inputs, direction)))[0] if isinstance(out, Value) else 0.0
+    rows.append(("jvp", float(forward), sum(g * d for g, d in zip(exact, direction))))
+
+    if order == 2:
+        rows += _second_order_rows(f, point, eps)
+    ok, text = _table(f"gradcheck failed at {tuple(point)}", rows, atol, rtol)
+    if not ok:
+        raise GradcheckError(text)
+    return True
+
+
+def _second_order_rows(f: Callable[..., Any], point: list[float], eps: float) -> list[tuple[str, float, float]]:
+    """Exact Hessian entries next to central differences of the exact gradient."""
+    inputs = [Value(a) for a in point]
+    out = f(*inputs)
+    if not isinstance(out, Value):
+        return []
+    first = differentiate(out, inputs)
+    rows = []
+    for j, x in enumerate(point):
+        h = _step(x, eps)
+        up = exact_grad(f, *point[:j], x + h, *point[j + 1 :])
+        down = exact_grad(f, *point[:j], x - h, *point[j + 1 :])
+        exact_column = differentiate(first[j], inputs)
+        for i in range(len(point)):
+            rows.append((f"H[{i}][{j}]", exact_column[i].data, (up[i] - down[i]) / (2.0 * h)))
+    return rows

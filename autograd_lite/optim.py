@@ -1,0 +1,251 @@
+"""Optimizers: gradient descent, its refinements, and the trial-and-error baseline.
+
+Every optimizer holds a list of parameters (leaf Values) and changes their
+``.data`` in ``step()``. The conventions are PyTorch's:
+
+* ``zero_grad()`` sets every parameter's ``.grad`` to 0 (gradients accumulate).
+* ``step()`` updates the parameters from the gradients they hold now.
+* ``step(closure)`` first calls ``closure()`` to evaluate the loss (and its
+  gradient), then updates, and returns the loss as a float.
+
+Two counters make costs visible: ``evaluations`` counts loss evaluations made
+through a closure, ``gradient_evaluations`` counts backward passes made for one.
+
+>>> from autograd_lite import Value
+>>> w = Value(1.0)
+>>> opt = SGD([w], lr=0.1)
+>>> loss = (w - 3) ** 2          # slope 2·(w − 3) = −4 at w = 1
+>>> loss.backward()
+>>> opt.step()
+>>> w.data                       # w ← w − lr·grad = 1 − 0.1·(−4)
+1.4
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from .engine import Value, no_grad
+
+__all__ = ["SGD", "Adam", "Optimizer", "TrialAndError"]
+
+Closure = Callable[[], Any]
+
+
+def _positive(owner: str, name: str, x: float) -> float:
+    if not (isinstance(x, (int, float)) and x > 0.0 and math.isfinite(x)):
+        raise ValueError(f"{owner}: {name} must be a positive finite number, got {x!r}")
+    return float(x)
+
+
+def _in_unit_interval(owner: str, name: str, x: float) -> float:
+    if not (isinstance(x, (int, float)) and 0.0 <= x < 1.0):
+        raise ValueError(f"{owner}: {name} must be in [0, 1), got {x!r}")
+    return float(x)
+
+
+class Optimizer:
+    """What every optimizer shares: the parameter list, ``zero_grad``, closures, counters."""
+
+    def __init__(self, params: Iterable[Value]) -> None:
+        name = type(self).__name__
+        self.params: list[Value] = list(params)
+        if not self.params:
+            raise ValueError(f"{name}: got an empty parameter list")
+        for i, p in enumerate(self.params):
+            if not isinstance(p, Value):
+                raise TypeError(f"{name}: parameter {i} must be a Value, got {type(p).__name__} {p!r}")
+        self.evaluations = 0
+        self.gradient_evaluations = 0
+
+    def zero_grad(self) -> None:
+        """Set every parameter's gradient to 0 before the next backward pass."""
+        for p in self.params:
+            p.grad = 0.0
+
+    def step(self, closure: Closure | None = None) -> float | None:
+        """Update the parameters once; with a closure, evaluate the loss first and return it."""
+        loss = self._loss_and_gradient(closure) if closure is not None else None
+        self._update(self._gradients())
+        return loss
+
+    # -- helpers for subclasses -------------------------------------------------
+
+    def _loss_and_gradient(self, closure: Closure) -> float:
+        """Evaluate the loss through `closure` and make sure the gradients are its own.
+
+        The closure may call ``zero_grad()`` and ``backward()`` itself, as in
+        PyTorch; if it only returns the loss, the backward pass is run here.
+        """
+        self.zero_grad()
+        loss = closure()
+        self.evaluations += 1
+        if isinstance(loss, Value) and all(p.grad == 0.0 for p in self.params):
+            loss.backward()
+        self.gradient_evaluations += 1
+        return _loss_value(loss, type(self).__name__)
+
+    def _evaluate(self, closure: Closure) -> float:
+        """The loss only, recording no graph (for derivative-free methods)."""
+        with no_grad():
+            loss = closure()
+        self.evaluations += 1
+        return _loss_value(loss, type(self).__name__)
+
+    def _gradients(self) -> list[float]:
+        """Every parameter's gradient, checked before anything is changed."""
+        grads = [p.grad for p in self.params]
+        for i, g in enumerate(grads):
+            if not math.isfinite(g):
+                raise ValueError(f"{type(self).__name__}: parameter {i} has a non-finite gradient {g!r}")
+        return grads
+
+    def _update(self, grads: list[float]) -> None:
+        raise NotImplementedError(f"{type(self).__name__} does not implement _update")
+
+
+def _loss_value(loss: Any, owner: str) -> float:
+    if isinstance(loss, Value):
+        return loss.data
+    if isinstance(loss, (int, float)):
+        return float(loss)
+    raise TypeError(f"{owner}: the closure must return the loss as a Value or a number, got {type(loss).__name__}")
+
+
+class SGD(Optimizer):
+    """Gradient descent: ``w ← w − lr·grad``, optionally with momentum.
+
+    With momentum μ each parameter keeps a velocity ``v ← μ·v + grad`` and
+    moves by ``w ← w − lr·v``; Nesterov's variant moves by
+    ``w ← w − lr·(grad + μ·v)``, looking one step ahead.
+
+    >>> w = Value(0.0)
+    >>> opt = SGD([w], lr=0.1, momentum=0.9)
+    >>> for _ in range(2):
+    ...     opt.zero_grad()
+    ...     (w - 1).backward()   # grad is always 1
+    ...     opt.step()
+    >>> round(w.data, 10)        # −0.1, then −0.1 − 0.1·(0.9 + 1)
+    -0.29
+    """
+
+    def __init__(self, params: Iterable[Value], lr: float, momentum: float = 0.0, nesterov: bool = False) -> None:
+        super().__init__(params)
+        self.lr = _positive("SGD", "lr", lr)
+        self.momentum = _in_unit_interval("SGD", "momentum", momentum)
+        if nesterov and self.momentum == 0.0:
+            raise ValueError("SGD: nesterov=True needs momentum > 0")
+        self.nesterov = nesterov
+        self.velocity = [0.0] * len(self.params)
+
+    def _update(self, grads: list[float]) -> None:
+        for i, (p, g) in enumerate(zip(self.params, grads)):
+            if self.momentum:
+                self.velocity[i] = self.momentum * self.velocity[i] + g
+                g = g + self.momentum * self.velocity[i] if self.nesterov else self.velocity[i]
+            p.data -= self.lr * g
+
+
+class Adam(Optimizer):
+    """Adam: gradient descent with per-parameter step sizes from running moments.
+
+    For each parameter, with t the step count::
+
+        g ← grad + weight_decay·w
+        m ← β₁·m + (1 − β₁)·g          running mean of gradients
+        s ← β₂·s + (1 − β₂)·g²         running mean of squared gradients
+        m̂ = m / (1 − β₁ᵗ),  ŝ = s / (1 − β₂ᵗ)   (bias correction)
+        w ← w − lr·m̂ / (√ŝ + eps)
+
+    >>> w = Value(0.0)
+    >>> opt = Adam([w], lr=0.1)
+    >>> (w - 1).backward(); opt.step()
+    >>> round(w.data, 6)          # the first step moves by lr, whatever the gradient's size
+    -0.1
+    """
+
+    def __init__(
+        self,
+        params: Iterable[Value],
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+    ) -> None:
+        super().__init__(params)
+        self.lr = _positive("Adam", "lr", lr)
+        self.betas = (_in_unit_interval("Adam", "betas[0]", betas[0]), _in_unit_interval("Adam", "betas[1]", betas[1]))
+        self.eps = _positive("Adam", "eps", eps)
+        if not (isinstance(weight_decay, (int, float)) and 0.0 <= weight_decay < math.inf):
+            raise ValueError(f"Adam: weight_decay must be a finite number >= 0, got {weight_decay!r}")
+        self.weight_decay = float(weight_decay)
+        self.t = 0
+        self.m = [0.0] * len(self.params)
+        self.s = [0.0] * len(self.params)
+
+    def _update(self, grads: list[float]) -> None:
+        beta1, beta2 = self.betas
+        self.t += 1
+        correction1 = 1.0 - beta1**self.t
+        correction2 = 1.0 - beta2**self.t
+        for i, (p, g) in enumerate(zip(self.params, grads)):
+            g += self.weight_decay * p.data
+            self.m[i] = beta1 * self.m[i] + (1.0 - beta1) * g
+            self.s[i] = beta2 * self.s[i] + (1.0 - beta2) * g * g
+            m_hat = self.m[i] / correction1
+            s_hat = self.s[i] / correction2
+            p.data -= self.lr * m_hat / (math.sqrt(s_hat) + self.eps)
+
+
+class TrialAndError(Optimizer):
+    """The derivative-free baseline: nudge each parameter, keep what helps.
+
+    One ``step(closure)`` evaluates the loss once where it stands, then for
+    each parameter in turn: try ``w + step_size``, keep it if the loss drops;
+    else try ``w − step_size``, keep it if the loss drops; else put ``w`` back.
+    If no parameter moved, ``step_size`` shrinks by ``shrink``. So a step costs
+    between N + 1 and 2N + 1 loss evaluations for N parameters, and it only
+    ever learns "better or worse", never "how much" or "which way".
+
+    >>> w = Value(0.0)
+    >>> opt = TrialAndError([w], step_size=0.5)
+    >>> opt.step(lambda: (w - 1) ** 2)     # tries 0.5: better, kept
+    1.0
+    >>> w.data, opt.evaluations
+    (0.5, 2)
+    """
+
+    def __init__(self, params: Iterable[Value], step_size: float, shrink: float = 0.5) -> None:
+        super().__init__(params)
+        self.step_size = _positive("TrialAndError", "step_size", step_size)
+        if not (isinstance(shrink, (int, float)) and 0.0 < shrink < 1.0):
+            raise ValueError(f"TrialAndError: shrink must be in (0, 1), got {shrink!r}")
+        self.shrink = float(shrink)
+
+    def step(self, closure: Closure | None = None) -> float:
+        """Try every parameter up, then down; return the loss before the step."""
+        if closure is None:
+            raise ValueError("TrialAndError.step needs a closure that returns the loss")
+        start = best = self._evaluate(closure)
+        before = [p.data for p in self.params]
+        moved = False
+        try:
+            for p in self.params:
+                old = p.data
+                for candidate in (old + self.step_size, old - self.step_size):
+                    p.data = candidate
+                    loss = self._evaluate(closure)
+                    if loss < best:
+                        best, moved = loss, True
+                        break
+                else:
+                    p.data = old
+        except BaseException:
+            for p, x in zip(self.params, before):  # a failed step changes nothing
+                p.data = x
+            raise
+        if not moved:
+            self.step_size *= self.shrink
+        return start

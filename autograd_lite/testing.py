@@ -1,0 +1,182 @@
+"""Hypothesis strategies for property tests of derivatives (needs ``hypothesis``).
+
+* `DOMAINS` — for every primitive in the table, a strategy per input that stays
+  inside the primitive's domain and away from its kinks.
+* `expressions()` — random expressions over the primitives, with shared
+  subexpressions, defined for every input in [−2, 2].
+* `points(n)` — inputs for those expressions.
+
+Importing `autograd_lite` does not import this module; only this module needs
+hypothesis.
+
+>>> from hypothesis import given
+>>> from autograd_lite import gradcheck
+>>> @given(expressions(), points(3))
+... def test_gradients_match_slopes(expr, xs):
+...     assert gradcheck(expr, *xs, rtol=1e-4, atol=1e-6)
+>>> test_gradients_match_slopes()
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from hypothesis import strategies as st
+
+from .engine import PRIMITIVES
+
+__all__ = ["DOMAINS", "EXPONENTS", "Expression", "Step", "expressions", "points", "primitive_inputs"]
+
+Floats = st.SearchStrategy[float]
+
+
+def _between(lo: float, hi: float) -> Floats:
+    return st.floats(lo, hi, allow_nan=False, allow_infinity=False)
+
+
+_any = _between(-3.0, 3.0)
+_positive = _between(0.05, 5.0)
+_away_from_zero = _between(0.05, 3.0) | _between(-3.0, -0.05)
+
+#: Per primitive, one strategy per input: inside the domain, away from kinks.
+DOMAINS: dict[str, tuple[Floats, ...]] = {
+    "identity": (_any,),
+    "add": (_any, _any),
+    "sub": (_any, _any),
+    "mul": (_any, _any),
+    "div": (_any, _away_from_zero),
+    "pow": (_positive, _between(-2.0, 2.0)),
+    "neg": (_any,),
+    "abs": (_away_from_zero,),
+    "exp": (_any,),
+    "log": (_positive,),
+    "sqrt": (_positive,),
+    "tanh": (_any,),
+    "sigmoid": (_any,),
+    "relu": (_away_from_zero,),
+    "sin": (_any,),
+    "cos": (_any,),
+    "softplus": (_any,),
+}
+
+#: Constant exponents drawn for ``x ** c`` (the `power_by` family).
+EXPONENTS = (2.0, 3.0, -1.0, 0.5, 1.5)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One instruction: apply primitive `op` to earlier results `operands`."""
+
+    op: str
+    operands: tuple[int, ...]
+    exponent: float = 0.0  # only for "pow_const"
+
+
+def _positive_of(x: Any) -> Any:
+    # A guard that keeps log, sqrt, division and powers inside their domains.
+    return x * x + 0.5
+
+
+def _off_kink(x: Any) -> Any:
+    # A guard that moves relu's and abs's kink at 0 away from the round numbers
+    # (0, ±1, x − x) that drawn inputs favour, so central differences see no kink.
+    return x + 0.318309886
+
+
+def _bounded(x: Any) -> Any:
+    # A guard that keeps exp, powers and exponents from growing without bound.
+    return x.tanh() * 2.0
+
+
+@dataclass(frozen=True)
+class Expression:
+    """A random straight-line program over the primitives; call it with Values.
+
+    Results are numbered: 0..n_inputs-1 are the inputs, then one per step;
+    the last step's result is the output. Steps may reuse any earlier result,
+    which makes shared subexpressions (diamonds, ``a + a``).
+    """
+
+    n_inputs: int
+    steps: tuple[Step, ...]
+
+    def __call__(self, *xs: Any) -> Any:
+        results: list[Any] = list(xs)
+        for step in self.steps:
+            args = [results[i] for i in step.operands]
+            results.append(_APPLY[step.op](step, *args))
+        return results[-1]
+
+    def __repr__(self) -> str:
+        names = [f"x{i}" for i in range(self.n_inputs)]
+        for step in self.steps:
+            args = ", ".join(names[i] for i in step.operands)
+            extra = f", c={step.exponent}" if step.op == "pow_const" else ""
+            names.append(f"{step.op}({args}{extra})")
+        return f"Expression({names[-1]})"
+
+
+_APPLY: dict[str, Callable[..., Any]] = {
+    "identity": lambda s, a: +a,
+    "add": lambda s, a, b: a + b,
+    "sub": lambda s, a, b: a - b,
+    "mul": lambda s, a, b: a * b,
+    "div": lambda s, a, b: a / _positive_of(b),
+    "pow": lambda s, a, b: _positive_of(_bounded(a)) ** _bounded(b),
+    "pow_const": lambda s, a: (_bounded(a) if s.exponent.is_integer() and s.exponent > 0 else _positive_of(_bounded(a)))
+    ** s.exponent,
+    "neg": lambda s, a: -a,
+    "abs": lambda s, a: abs(_off_kink(a)),
+    "exp": lambda s, a: _bounded(a).exp(),
+    "log": lambda s, a: _positive_of(a).log(),
+    "sqrt": lambda s, a: _positive_of(a).sqrt(),
+    "tanh": lambda s, a: a.tanh(),
+    "sigmoid": lambda s, a: a.sigmoid(),
+    "relu": lambda s, a: _off_kink(a).relu(),
+    "sin": lambda s, a: a.sin(),
+    "cos": lambda s, a: a.cos(),
+    "softplus": lambda s, a: a.softplus(),
+}
+
+
+def _arity(op: str) -> int:
+    return 1 if op == "pow_const" else PRIMITIVES[op].arity
+
+
+@st.composite
+def expressions(draw: st.DrawFn, n_inputs: int = 3, max_steps: int = 8, ops: Sequence[str] | None = None) -> Expression:
+    """Random expressions of `n_inputs` inputs and up to `max_steps` primitives.
+
+    Operands are drawn from the inputs and every earlier result, so results
+    are often reused. Guards (``x² + 0.5``, ``2·tanh x``, a shift before relu
+    and abs) keep every step in its domain and off its kinks for inputs in
+    [−2, 2].
+    """
+    names = list(ops) if ops is not None else [*PRIMITIVES, "pow_const"]
+    count = draw(st.integers(1, max_steps))
+    steps = []
+    for k in range(count):
+        op = draw(st.sampled_from(names))
+        available = n_inputs + k
+        # Lean towards recent results, so expressions are deep, not just wide.
+        operands = tuple(
+            draw(st.integers(0, available - 1) | st.just(available - 1)) for _ in range(_arity(op))
+        )
+        exponent = draw(st.sampled_from(EXPONENTS)) if op == "pow_const" else 0.0
+        steps.append(Step(op, operands, exponent))
+    return Expression(n_inputs, tuple(steps))
+
+
+def points(n: int, lo: float = -2.0, hi: float = 2.0) -> st.SearchStrategy[tuple[float, ...]]:
+    """Tuples of `n` floats in [lo, hi]: inputs for `expressions()`."""
+    return st.tuples(*[_between(lo, hi)] * n)
+
+
+def primitive_inputs(name: str) -> st.SearchStrategy[tuple[float, ...]]:
+    """In-domain inputs for one primitive of the table (or ``"pow_const"``)."""
+    if name == "pow_const":
+        return st.tuples(_positive)
+    return st.tuples(*DOMAINS[name])
+

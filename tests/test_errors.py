@@ -1,0 +1,75 @@
+"""Bad input raises the builtin exception that fits, naming the operation and the value."""
+
+import math
+
+import pytest
+
+import autograd_lite as al
+from autograd_lite import Value
+
+
+def graph_size(v):
+    return len(al.topological_order(v))
+
+
+@pytest.mark.parametrize(
+    ("compute", "error", "words"),
+    [
+        (lambda x: x / 0, ZeroDivisionError, r"div: division by zero \(2.0 / 0.0\)"),
+        (lambda x: 1 / (x - 2), ZeroDivisionError, "div: division by zero"),
+        (lambda x: (x - 3).log(), ValueError, r"log: needs x > 0, got x=-1.0"),
+        (lambda x: (x - 2).log(), ValueError, r"log: needs x > 0, got x=0.0"),
+        (lambda x: (-x).sqrt(), ValueError, r"sqrt: needs x >= 0, got x=-2.0"),
+        (lambda x: (-x) ** 0.5, ValueError, r"pow: negative base -2.0 with fractional exponent 0.5"),
+        (lambda x: (x - 2) ** -1, ZeroDivisionError, r"pow: 0.0 cannot be raised to the negative power -1.0"),
+        (lambda x: (-x) ** Value(2.0), ValueError, r"pow: a Value exponent needs a positive base.*-2.0"),
+        (lambda x: (x * 400).exp(), OverflowError, r"exp: result too large for a float at x=800.0"),
+        (lambda x: x ** 2000, OverflowError, r"pow: 2.0 \*\* 2000.0 is too large"),
+        (lambda x: (x - 2).sqrt(), ZeroDivisionError, r"sqrt: the derivative is undefined \(infinite\) at \(0.0\)"),
+    ],
+)
+def test_bad_input_names_the_operation_and_value(compute, error, words):
+    """Each domain error is the right builtin type with a message naming op and value."""
+    x = Value(2.0)
+    with pytest.raises(error, match=words):
+        compute(x)
+    assert x.grad == 0.0 and x.is_leaf
+
+
+def test_a_failed_operation_leaves_the_graph_as_it_was():
+    """An error inside an expression adds no node to the graph that existed before it."""
+    x = Value(1.0)
+    y = x * 3
+    size = graph_size(y)
+    with pytest.raises(ValueError):
+        y + (y - 10).log()
+    assert graph_size(y) == size
+    y.backward()
+    assert x.grad == 3.0
+
+
+def test_module_functions_check_plain_numbers_too():
+    """al.log(-1) raises the same clear error as Value(-1).log()."""
+    with pytest.raises(ValueError, match="log: needs x > 0"):
+        al.log(-1.0)
+    with pytest.raises(TypeError, match="exp: expected a real number, got str"):
+        al.exp("1")
+
+
+def test_sqrt_of_zero_has_a_value_without_recording():
+    """sqrt(0) is 0 when no derivative is wanted (inside no_grad)."""
+    with al.no_grad():
+        assert Value(0.0).sqrt().data == 0.0
+
+
+def test_bad_seed_gradient():
+    """backward(gradient) must be a real number."""
+    with pytest.raises(TypeError, match="backward"):
+        Value(1.0).backward("one")
+
+
+def test_no_silent_nan_from_huge_inputs():
+    """Stable primitives never turn a finite input into nan."""
+    for x in (1e308, -1e308):
+        for name in ("sigmoid", "tanh", "softplus", "relu"):
+            assert not math.isnan(getattr(Value(x), name)().data)

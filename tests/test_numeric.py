@@ -1,0 +1,83 @@
+"""Numeric derivatives and gradcheck: the slope Δy/Δx, and agreement with exact slopes."""
+
+import math
+
+import pytest
+
+from autograd_lite import GradcheckError, Value, gradcheck, numeric_grad
+
+
+def test_slope_of_a_line_is_its_coefficient_everywhere():
+    """The slope of 2x + 1 is 2 at every x."""
+    for x in (-3.0, 0.0, 2.0, 1e6):
+        assert numeric_grad(lambda v: 2 * v + 1, x)[0] == pytest.approx(2.0, rel=1e-6)
+
+
+def test_slope_of_x_squared():
+    """The slope of x² is 2x: 4, 0 and −2 at 2, 0 and −1."""
+    for x, slope in [(2.0, 4.0), (0.0, 0.0), (-1.0, -2.0)]:
+        assert numeric_grad(lambda v: v * v, x)[0] == pytest.approx(slope, abs=1e-6)
+
+
+def test_one_slope_per_argument():
+    """numeric_grad returns a list with the partial slope for each argument."""
+    slopes = numeric_grad(lambda x, y: x * y.exp(), 2.0, 0.0)
+    assert slopes == pytest.approx([1.0, 2.0], rel=1e-6)
+
+
+def test_numeric_grad_rejects_bad_eps_and_bad_results():
+    """eps must be positive; f must return a Value or a number."""
+    with pytest.raises(ValueError, match="eps"):
+        numeric_grad(lambda x: x, 1.0, eps=0.0)
+    with pytest.raises(TypeError, match="list"):
+        numeric_grad(lambda x: [x], 1.0)
+
+
+def test_gradcheck_passes_for_correct_gradients():
+    """gradcheck returns True when exact and numeric slopes agree, at first and second order."""
+    f = lambda x, y: (x * y).tanh() + y.log() * x**2
+    assert gradcheck(f, 0.3, 1.7) is True
+    assert gradcheck(f, 0.3, 1.7, order=2) is True
+
+
+def test_gradcheck_reports_a_table_when_slopes_disagree():
+    """A function whose exact slope is wrong fails with a per-argument table."""
+
+    def wrong(x, y):
+        # y·(x.detach() + x) equals 2xy, but detach() hides half of x: exact slope y, true slope 2y
+        return y * (x.detach() + x)
+
+    with pytest.raises(GradcheckError) as failure:
+        gradcheck(wrong, 1.0, 3.0)
+    text = str(failure.value)
+    assert isinstance(failure.value, ValueError)
+    assert "exact" in text and "numeric" in text and "error" in text
+    assert "x0" in text and "mismatch" in text
+    first_row = next(line for line in text.splitlines() if line.strip().startswith("x0"))
+    assert "3" in first_row and "6" in first_row and "mismatch" in first_row
+    x1_row = next(line for line in text.splitlines() if line.strip().startswith("x1"))
+    assert "mismatch" not in x1_row
+
+
+def test_gradcheck_of_a_constant_function():
+    """A function that ignores its input has slope 0, exact and numeric."""
+    assert gradcheck(lambda x: 5.0, 1.0)
+
+
+def test_gradcheck_order_must_be_1_or_2():
+    """Other orders are refused with the value named."""
+    with pytest.raises(ValueError, match="order must be 1 or 2, got 3"):
+        gradcheck(lambda x: x, 1.0, order=3)
+
+
+def test_numeric_slopes_approach_the_exact_one_as_the_step_shrinks():
+    """Δy/Δx for x² at 1: 2.1 for Δx = 0.1, then closer and closer to the exact 2."""
+    x = Value(1.0)
+    (x * x).backward()
+    errors = []
+    for dx in (0.1, 0.01, 0.001):
+        slope = ((1.0 + dx) ** 2 - 1.0) / dx
+        errors.append(abs(slope - x.grad))
+    assert errors[0] == pytest.approx(0.1)
+    assert errors[0] > errors[1] > errors[2]
+    assert math.isclose(x.grad, 2.0)

@@ -1,0 +1,121 @@
+"""Every row of the table of primitives, checked against closed forms and central differences.
+
+The tests iterate the table: a new row without a closed form here fails
+`test_every_row_has_a_closed_form`.
+"""
+
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from autograd_lite import PRIMITIVES, Value, numeric_grad
+from autograd_lite.engine import apply, power_by
+from autograd_lite.testing import DOMAINS, EXPONENTS, primitive_inputs
+
+# name: (value, derivatives) written with the math module only, independently of the table.
+CLOSED_FORMS = {
+    "identity": (lambda x: x, lambda x: (1.0,)),
+    "add": (lambda a, b: a + b, lambda a, b: (1.0, 1.0)),
+    "sub": (lambda a, b: a - b, lambda a, b: (1.0, -1.0)),
+    "mul": (lambda a, b: a * b, lambda a, b: (b, a)),
+    "div": (lambda a, b: a / b, lambda a, b: (1.0 / b, -a / b**2)),
+    "pow": (lambda a, b: a**b, lambda a, b: (b * a ** (b - 1), a**b * math.log(a))),
+    "neg": (lambda x: -x, lambda x: (-1.0,)),
+    "abs": (abs, lambda x: (math.copysign(1.0, x),)),
+    "exp": (math.exp, lambda x: (math.exp(x),)),
+    "log": (math.log, lambda x: (1.0 / x,)),
+    "sqrt": (math.sqrt, lambda x: (1.0 / (2.0 * math.sqrt(x)),)),
+    "tanh": (math.tanh, lambda x: (1.0 / math.cosh(x) ** 2,)),
+    "sigmoid": (lambda x: 1.0 / (1.0 + math.exp(-x)), lambda x: (math.exp(-x) / (1.0 + math.exp(-x)) ** 2,)),
+    "relu": (lambda x: max(x, 0.0), lambda x: (1.0 if x > 0 else 0.0,)),
+    "sin": (math.sin, lambda x: (math.cos(x),)),
+    "cos": (math.cos, lambda x: (-math.sin(x),)),
+    "softplus": (lambda x: math.log(1.0 + math.exp(x)), lambda x: (1.0 / (1.0 + math.exp(-x)),)),
+}
+
+NAMES = sorted(PRIMITIVES)
+
+
+def exact_gradient(name, xs):
+    inputs = [Value(x) for x in xs]
+    out = apply(PRIMITIVES[name], *inputs)
+    out.backward()
+    return out.data, [v.grad for v in inputs]
+
+
+def test_every_row_has_a_closed_form_and_a_domain():
+    """The table, the closed forms here and the test domains name the same primitives."""
+    assert set(CLOSED_FORMS) == set(PRIMITIVES) == set(DOMAINS)
+
+
+def test_every_row_declares_its_arity():
+    """A row's arity matches how many derivatives its rule returns."""
+    for name, op in PRIMITIVES.items():
+        xs = [0.7] * op.arity
+        out = op.value(*xs)
+        assert len(op.derivs(*xs, out)) == op.arity, name
+
+
+@pytest.mark.parametrize("name", NAMES)
+@given(data=st.data())
+def test_value_and_derivative_match_the_closed_form(name, data):
+    """Each primitive's value and exact derivatives equal the closed forms."""
+    xs = data.draw(primitive_inputs(name))
+    value, derivative = CLOSED_FORMS[name]
+    out, grads = exact_gradient(name, xs)
+    assert out == pytest.approx(value(*xs), rel=1e-12, abs=1e-12)
+    assert grads == pytest.approx(list(derivative(*xs)), rel=1e-9, abs=1e-12)
+
+
+@pytest.mark.parametrize("name", NAMES)
+@given(data=st.data())
+def test_derivative_matches_central_difference(name, data):
+    """Each primitive's exact derivatives agree with numeric_grad inside its domain."""
+    xs = data.draw(primitive_inputs(name))
+    _, grads = exact_gradient(name, xs)
+    numeric = numeric_grad(lambda *v: apply(PRIMITIVES[name], *v), *xs)
+    assert grads == pytest.approx(numeric, rel=1e-5, abs=1e-6)
+
+
+@pytest.mark.parametrize("c", EXPONENTS)
+@given(x=st.floats(0.05, 5.0))
+def test_constant_power_matches_closed_form_and_central_difference(c, x):
+    """x ** c with a number exponent: value x^c, derivative c·x^(c−1), equal to the slope."""
+    v = Value(x)
+    y = v**c
+    y.backward()
+    assert y.op is power_by(c)
+    assert y.data == pytest.approx(x**c, rel=1e-12)
+    assert v.grad == pytest.approx(c * x ** (c - 1), rel=1e-9)
+    assert v.grad == pytest.approx(numeric_grad(lambda t: t**c, x)[0], rel=1e-5, abs=1e-6)
+
+
+def test_constant_power_takes_negative_bases_and_zero():
+    """Integer powers of negative numbers and of zero are fine; x**0 has slope 0 everywhere."""
+    for x, c, value, slope in [(-2.0, 3, -8.0, 12.0), (-3.0, 2, 9.0, -6.0), (0.0, 2, 0.0, 0.0), (0.0, 0, 1.0, 0.0)]:
+        v = Value(x)
+        y = v**c
+        y.backward()
+        assert (y.data, v.grad) == (value, slope)
+
+
+def test_conventions_at_kinks():
+    """relu'(0) = 0 and abs'(0) = 0, as documented."""
+    for method in ("relu", "__abs__"):
+        x = Value(0.0)
+        getattr(x, method)().backward()
+        assert x.grad == 0.0
+
+
+@pytest.mark.parametrize("x", [1e308, -1e308, 800.0, -800.0, 50.0, -50.0])
+def test_sigmoid_tanh_softplus_are_stable_for_huge_inputs(x):
+    """sigmoid, tanh and softplus give finite values and gradients up to ±1e308."""
+    for name in ("sigmoid", "tanh", "softplus"):
+        v = Value(x)
+        y = getattr(v, name)()
+        y.backward()
+        assert math.isfinite(y.data) and math.isfinite(v.grad), (name, x)
+    assert Value(x).sigmoid().data == pytest.approx(1.0 if x > 0 else 0.0, abs=1e-20)
+    assert Value(x).softplus().data == pytest.approx(max(x, 0.0), abs=1e-12)
