@@ -117,6 +117,7 @@ def value_and_grad(f: Function, argnums: ArgNums = 0) -> Function:
     """A function returning ``(f(*args), ∂f/∂args[argnums])`` from one forward and one backward pass.
 
     `argnums` is an int (one gradient) or a tuple of ints (a tuple of gradients).
+    Arguments outside `argnums` reach `f` unchanged (a float stays a float).
 
     >>> value_and_grad(lambda x, y: x * y, argnums=(0, 1))(3.0, 4.0)
     (12.0, (4.0, 3.0))

@@ -31,3 +31,11 @@ def test_fit_line_reaches_two_and_checks_every_slope():
     final = float(re.search(r"w = (\d\.\d+) \(the true slope", out).group(1))
     assert final == pytest.approx(2.0, abs=1e-6)
     assert "NO" not in out and "Every exact slope agreed" in out
+
+
+def test_higher_order_newton_lands_in_one_step():
+    """higher_order.py: one Newton step reaches w = 2 exactly; Taylor series and Hessian checks pass."""
+    out = run_example("higher_order.py")
+    assert "one step: w = 2.0, slope there = 0.0" in out
+    assert "derivatives at 0: [0.0, 1.0, 0.0, -1.0, 0.0, 1.0, 0.0, -1.0, 0.0, 1.0]" in out
+    assert "All checks passed." in out
