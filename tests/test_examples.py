@@ -39,3 +39,88 @@ def test_higher_order_newton_lands_in_one_step():
     assert "one step: w = 2.0, slope there = 0.0" in out
     assert "derivatives at 0: [0.0, 1.0, 0.0, -1.0, 0.0, 1.0, 0.0, -1.0, 0.0, 1.0]" in out
     assert "All checks passed." in out
+
+
+def test_derivatives_shows_slopes_as_rise_over_run():
+    """derivatives.py: slope 2 for 2x + 1; 2.1 for x² at 1 with Δx = 0.1, approaching 2; 4, 0, −2 at 2, 0, −1."""
+    out = run_example("derivatives.py")
+    assert "slope = Δy/Δx = 2\n" in out
+    assert "[2.0, 2.0, 2.0, 2.0]: the same slope everywhere" in out
+    assert re.search(r"Δx = 0\.1\s+Δy = 0\.21\s+Δy/Δx = 2\.1000", out)
+    assert re.search(r"Δx = 0\.0001\s+Δy = 0\.00020001\s+Δy/Δx = 2\.0001", out)
+    assert re.search(r"x =\s+2: d/dx x² =\s+4\s+increasing", out)
+    assert re.search(r"x =\s+0: d/dx x² =\s+0\s+flat", out)
+    assert re.search(r"x =\s+-1: d/dx x² =\s+-2\s+decreasing", out)
+
+
+def table_rows(out):
+    """(N, method) -> (forward per step, backward per step, steps, forward passes, reached) from why_gradients.py."""
+    rows = {}
+    pattern = (r"^\s+(\d+)\s+(gradient descent|finite differences|trial and error)\s+(\S+)\s+(\d+)\s+(\d+)"
+               r"\s+(>?\d+)\s+[\d.]+\s+(yes|no)")
+    for m in re.finditer(pattern, out, re.MULTILINE):
+        rows[int(m.group(1)), m.group(2)] = (m.group(3), int(m.group(4)), int(m.group(5)), m.group(6), m.group(7))
+    return rows
+
+
+def test_why_gradients_counts_evaluations():
+    """why_gradients.py: gradients cost 1 forward + 1 backward per step; the others 2N and N+1..2N+1 forward passes."""
+    sizes = [1, 2, 10, 30]
+    out = run_example("why_gradients.py", "--sizes", ",".join(map(str, sizes)), "--budget", "20", "--no-png")
+    rows = table_rows(out)
+    assert len(rows) == 3 * len(sizes)
+    for n in sizes:
+        gd = rows[n, "gradient descent"]
+        fd = rows[n, "finite differences"]
+        te = rows[n, "trial and error"]
+        assert (float(gd[0]), gd[1], gd[4]) == (1.0, 1, "yes")
+        assert (float(fd[0]), fd[1], fd[4]) == (2.0 * n, 0, "yes")
+        assert n + 1 <= float(te[0]) <= 2 * n + 1 and te[1] == 0 and te[4] == "yes"
+        # Reaching the same loss takes more forward passes without gradients, more so as N grows.
+        assert fd[2] == gd[2] and int(fd[3]) == 2 * n * fd[2]  # the same descent, slopes measured the slow way
+        assert int(te[3]) > int(gd[3])
+    assert int(rows[30, "trial and error"][3]) > 10 * int(rows[30, "gradient descent"][3])
+
+
+def test_why_gradients_shows_the_zigzag():
+    """why_gradients.py: plain descent flips direction across the valley every step; momentum and Adam much less."""
+    out = run_example("why_gradients.py", "--sizes", "1", "--no-png")
+    flips = {m.group(1): int(m.group(2)) for m in re.finditer(r"^\s+(\w[\w .()]+?)\s{2,}(\d+)\s+\d+$", out, re.M)}
+    gd = next(v for k, v in flips.items() if k.startswith("gradient descent"))
+    momentum = next(v for k, v in flips.items() if k.startswith("momentum"))
+    adam = next(v for k, v in flips.items() if k.startswith("Adam"))
+    assert gd == 49 and momentum < gd / 2 and adam < gd / 2
+
+
+def test_landscape_walks_downhill_to_two():
+    """landscape.py: slopes negative left of w = 2, and the path ends near 2."""
+    out = run_example("landscape.py", "--no-png")
+    steps = re.findall(r"^\s+\d+\s+(-?\d\.\d+)\s+(\d+\.\d+)\s+([+-]\d+\.\d+)", out, re.M)
+    assert len(steps) == 13
+    ws = [float(w) for w, _, _ in steps]
+    losses = [float(loss) for _, loss, _ in steps]
+    assert all(float(slope) < 0 for _, _, slope in steps)
+    assert ws == sorted(ws) and losses == sorted(losses, reverse=True)
+    assert abs(ws[-1] - 2.0) < 0.01
+
+
+def has_matplotlib():
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize(
+    ("name", "args"), [("landscape.py", []), ("why_gradients.py", ["--sizes", "1,2", "--budget", "1"])]
+)
+def test_examples_save_png_when_matplotlib_is_installed(name, args, tmp_path):
+    """With the plot extra installed, the examples write a PNG; without it they say how to get one."""
+    png = tmp_path / "picture.png"
+    out = run_example(name, *args, "--png", str(png))
+    if not has_matplotlib():
+        assert "matplotlib is not installed" in out and not png.exists()
+        pytest.skip("matplotlib is not installed (the 'plot' extra)")
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert f"Saved the picture to {png}" in out
