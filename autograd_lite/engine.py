@@ -41,6 +41,7 @@ __all__ = [
     "apply",
     "cos",
     "differentiate",
+    "dot",
     "exp",
     "is_recording",
     "log",
@@ -52,6 +53,7 @@ __all__ = [
     "sin",
     "softplus",
     "sqrt",
+    "sum_",
     "tanh",
     "topological_order",
 ]
@@ -124,6 +126,18 @@ def _softplus(x: float) -> float:
     return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
 
 
+def _dot(*ws_then_xs: float) -> float:
+    # dot(w₁..wₙ, x₁..xₙ): the inputs are all the ws, then all the xs.
+    n = len(ws_then_xs) // 2
+    return sum(w * x for w, x in zip(ws_then_xs[:n], ws_then_xs[n:]))
+
+
+def _dot_derivs(*ws_xs_out: Any) -> tuple[Any, ...]:
+    # ∂/∂wᵢ = xᵢ and ∂/∂xᵢ = wᵢ: the inputs with the two halves swapped.
+    n = (len(ws_xs_out) - 1) // 2
+    return (*ws_xs_out[n : 2 * n], *ws_xs_out[:n])
+
+
 def _relu(x: float) -> float:
     return x if x > 0.0 else 0.0
 
@@ -161,6 +175,12 @@ class Primitive:
     arity: int  # how many inputs; -1 for any number of inputs
     value: Callable[..., float]
     derivs: Callable[..., tuple[Any, ...]]
+    symbol: str = ""  # how pictures of the graph show it, when not by name
+
+    @property
+    def label(self) -> str:
+        """A short name for pictures of the graph: the symbol, else the name."""
+        return self.symbol or self.name
 
 
 # Each row: name, arity, value, local derivatives — with the math in a comment.
@@ -169,17 +189,17 @@ class Primitive:
 # d/dx x = 1          (a fresh name for x: `grad` differentiates with respect to one use of x)
 IDENTITY = Primitive("identity", 1, operator.pos, lambda x, out: (1.0,))
 # d/da (a + b) = 1                 d/db (a + b) = 1
-ADD = Primitive("add", 2, operator.add, lambda a, b, out: (1.0, 1.0))
+ADD = Primitive("add", 2, operator.add, lambda a, b, out: (1.0, 1.0), "+")
 # d/da (a − b) = 1                 d/db (a − b) = −1
-SUB = Primitive("sub", 2, operator.sub, lambda a, b, out: (1.0, -1.0))
+SUB = Primitive("sub", 2, operator.sub, lambda a, b, out: (1.0, -1.0), "-")
 # d/da (a·b) = b                   d/db (a·b) = a
-MUL = Primitive("mul", 2, operator.mul, lambda a, b, out: (b, a))
+MUL = Primitive("mul", 2, operator.mul, lambda a, b, out: (b, a), "*")
 # d/da (a/b) = 1/b                 d/db (a/b) = −a/b² = −out/b
-DIV = Primitive("div", 2, _divide, lambda a, b, out: (1.0 / b, -out / b))
+DIV = Primitive("div", 2, _divide, lambda a, b, out: (1.0 / b, -out / b), "/")
 # d/da aᵇ = b·aᵇ⁻¹ = b·out/a       d/db aᵇ = aᵇ·ln a = out·ln a        (needs a > 0)
-POW = Primitive("pow", 2, _power, lambda a, b, out: (b * out / a, out * log(a)))
+POW = Primitive("pow", 2, _power, lambda a, b, out: (b * out / a, out * log(a)), "**")
 # d/dx (−x) = −1
-NEG = Primitive("neg", 1, operator.neg, lambda x, out: (-1.0,))
+NEG = Primitive("neg", 1, operator.neg, lambda x, out: (-1.0,), "-")
 # d/dx |x| = sign(x)               (0 at x = 0)
 ABS = Primitive("abs", 1, abs, lambda x, out: (_sign(x),))
 # d/dx eˣ = eˣ = out
@@ -201,11 +221,19 @@ COS = Primitive("cos", 1, math.cos, lambda x, out: (-sin(x),))
 # d/dx ln(1 + eˣ) = σ(x)
 SOFTPLUS = Primitive("softplus", 1, _softplus, lambda x, out: (sigmoid(x),))
 
+# Rows with any number of inputs: one node instead of a chain of n − 1 additions.
+# d/dxᵢ (x₁ + … + xₙ) = 1
+SUM = Primitive("sum", -1, lambda *xs: sum(xs), lambda *xs_out: (1.0,) * (len(xs_out) - 1))
+# d/dwᵢ Σ wⱼxⱼ = xᵢ               d/dxᵢ Σ wⱼxⱼ = wᵢ
+DOT = Primitive("dot", -1, _dot, _dot_derivs)
+
 #: Every fixed primitive by name. Raising to a constant power is a family of
 #: rows, one per exponent, made on demand by `power_by`.
 PRIMITIVES: dict[str, Primitive] = {
     op.name: op
-    for op in (IDENTITY, ADD, SUB, MUL, DIV, POW, NEG, ABS, EXP, LOG, SQRT, TANH, SIGMOID, RELU, SIN, COS, SOFTPLUS)
+    for op in (
+        IDENTITY, ADD, SUB, MUL, DIV, POW, NEG, ABS, EXP, LOG, SQRT, TANH, SIGMOID, RELU, SIN, COS, SOFTPLUS, SUM, DOT
+    )
 }
 
 
@@ -225,7 +253,7 @@ def power_by(c: float) -> Primitive:
     def derivs(x: Any, out: Any) -> tuple[Any, ...]:
         return (c * x ** (c - 1.0) if c != 0.0 else 0.0,)
 
-    return Primitive("pow_const", 1, lambda x: _checked_power(x, c), derivs)
+    return Primitive("pow_const", 1, lambda x: _checked_power(x, c), derivs, f"**{c:g}")
 
 
 # ---------------------------------------------------------------------------
@@ -314,17 +342,20 @@ def _as_value(x: object) -> Value | None:
     return None
 
 
-def _operator_pair(op: Primitive) -> tuple[Callable[[Value, Any], Any], Callable[[Value, Any], Any]]:
+_Operator = Callable[["Value", "Value | float"], "Value"]
+
+
+def _operator_pair(op: Primitive) -> tuple[_Operator, _Operator]:
     """The forward and reflected operator methods for a two-input primitive.
 
     Both return NotImplemented for foreign types, so Python can try the other side.
     """
 
-    def forward(self: Value, other: Any) -> Any:
+    def forward(self: Value, other: Value | float) -> Value:
         b = _as_value(other)
         return NotImplemented if b is None else _binary(op, self, b)
 
-    def reflected(self: Value, other: Any) -> Any:
+    def reflected(self: Value, other: Value | float) -> Value:
         a = _as_value(other)
         return NotImplemented if a is None else _binary(op, a, self)
 
@@ -334,13 +365,13 @@ def _operator_pair(op: Primitive) -> tuple[Callable[[Value, Any], Any], Callable
     return forward, reflected
 
 
-def _comparison(compare: Callable[[float, float], bool]) -> Callable[[Value, Any], Any]:
-    def method(self: Value, other: Any) -> Any:
+def _comparison(compare: Callable[[float, float], bool]) -> Callable[[Value, Value | float], bool]:
+    def method(self: Value, other: Value | float) -> bool:
         if isinstance(other, Value):
             return compare(self.data, other.data)
         if isinstance(other, numbers.Real):
             return compare(self.data, float(other))
-        return NotImplemented
+        return NotImplemented  # type: ignore[no-any-return]  # lets Python try the other side
 
     method.__doc__ = f"Compare ``.data`` ({compare.__name__}); returns a bool and records nothing."
     return method
@@ -415,7 +446,7 @@ class Value:
     __mul__, __rmul__ = _operator_pair(MUL)
     __truediv__, __rtruediv__ = _operator_pair(DIV)
 
-    def __pow__(self, other: Any) -> Any:
+    def __pow__(self, other: Value | float) -> Value:
         """``self ** other``: a plain-number exponent is a constant, a Value exponent an input."""
         if isinstance(other, Value):
             return _binary(POW, self, other)
@@ -423,7 +454,7 @@ class Value:
             return _unary(power_by(float(other)), self)
         return NotImplemented
 
-    def __rpow__(self, other: Any) -> Any:
+    def __rpow__(self, other: float) -> Value:
         """``number ** self``: the base is a constant (and must be positive)."""
         base = _as_value(other)
         return NotImplemented if base is None else _binary(POW, base, self)
@@ -733,6 +764,45 @@ def cos(x: V) -> V:
 def softplus(x: V) -> V:
     """log(1 + eˣ) of a Value or a number, stable for any finite x."""
     return _call(SOFTPLUS, x)  # type: ignore[no-any-return]
+
+
+def _lift_all(xs: Sequence[Any], where: str) -> list[Value]:
+    lifted = []
+    for i, x in enumerate(xs):
+        v = _as_value(x)
+        if v is None:
+            raise TypeError(f"{where}: item {i} must be a Value or a real number, got {type(x).__name__} {x!r}")
+        lifted.append(v)
+    return lifted
+
+
+def sum_(xs: Sequence[Any]) -> Value:
+    """x₁ + … + xₙ as one node with n parents (the builtin ``sum`` records n − 1 additions).
+
+    >>> a, b = Value(1.0), Value(2.0)
+    >>> s = sum_([a, b, 3.0])
+    >>> s.backward(); (s.data, a.grad, len(s.parents))
+    (6.0, 1.0, 3)
+    """
+    values = _lift_all(xs, "sum_")
+    if not values:
+        return _constant(0.0)
+    return apply(SUM, *values)
+
+
+def dot(ws: Sequence[Any], xs: Sequence[Any]) -> Value:
+    """Σ wᵢ·xᵢ as one node with 2n parents: a neuron's weighted sum in one step.
+
+    >>> w, x = [Value(2.0), Value(3.0)], [Value(4.0), 5.0]
+    >>> d = dot(w, x)
+    >>> d.backward(); (d.data, w[0].grad, x[0].grad)
+    (23.0, 4.0, 2.0)
+    """
+    if len(ws) != len(xs):
+        raise ValueError(f"dot: got {len(ws)} weights but {len(xs)} inputs")
+    if not ws:
+        return _constant(0.0)
+    return apply(DOT, *_lift_all(ws, "dot"), *_lift_all(xs, "dot"))
 
 
 def abs_(x: V) -> V:

@@ -25,7 +25,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from .engine import PRIMITIVES
+from .engine import PRIMITIVES, dot, sum_
 
 __all__ = ["DOMAINS", "EXPONENTS", "Expression", "Step", "expressions", "points", "primitive_inputs"]
 
@@ -59,6 +59,9 @@ DOMAINS: dict[str, tuple[Floats, ...]] = {
     "sin": (_any,),
     "cos": (_any,),
     "softplus": (_any,),
+    # Rows with any number of inputs are drawn with a fixed number: sum of 3, dot of 2 pairs.
+    "sum": (_any, _any, _any),
+    "dot": (_any, _any, _any, _any),
 }
 
 #: Constant exponents drawn for ``x ** c`` (the `power_by` family).
@@ -138,11 +141,14 @@ _APPLY: dict[str, Callable[..., Any]] = {
     "sin": lambda s, a: a.sin(),
     "cos": lambda s, a: a.cos(),
     "softplus": lambda s, a: a.softplus(),
+    "sum": lambda s, a, b, c: sum_([a, b, c]),
+    "dot": lambda s, a, b, c, d: dot([a, b], [c, d]),
 }
 
 
 def _arity(op: str) -> int:
-    return 1 if op == "pow_const" else PRIMITIVES[op].arity
+    """How many operands a step of `op` takes (n-ary rows: as many as their test domain)."""
+    return 1 if op == "pow_const" else len(DOMAINS[op])
 
 
 @st.composite

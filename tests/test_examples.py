@@ -124,3 +124,19 @@ def test_examples_save_png_when_matplotlib_is_installed(name, args, tmp_path):
         pytest.skip("matplotlib is not installed (the 'plot' extra)")
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert f"Saved the picture to {png}" in out
+
+
+def test_moons_reaches_full_training_accuracy():
+    """moons.py: the MLP separates the two moons (100% training accuracy) and draws the boundary."""
+    out = run_example("moons.py", "--no-png")
+    assert re.search(r"final loss \d\.\d+, training accuracy 100\.0%", out)
+    assert "step  100/100" in out
+    assert "Decision boundary" in out and out.count("o") > 40 and out.count("x") > 40
+
+
+def test_draw_graph_prints_the_tree_and_the_gradients(tmp_path):
+    """draw_graph.py: the neuron's gradients are the textbook ones; a picture is drawn when Graphviz is there."""
+    out = run_example("draw_graph.py", "--out", str(tmp_path / "neuron.svg"))
+    assert "gradients: {'x1': -1.5, 'x2': 0.5, 'w1': 1.0, 'w2': 0.0, 'b': 0.5}" in out
+    assert out.splitlines()[0].startswith("tanh  data=0.7071  grad=1")
+    assert "Saved the picture" in out or "apt-get install graphviz" in out

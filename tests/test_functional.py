@@ -82,6 +82,8 @@ SECOND = {
     "sub": lambda a, b: [[0.0, 0.0], [0.0, 0.0]],
     "mul": lambda a, b: [[0.0, 1.0], [1.0, 0.0]],
     "div": lambda a, b: [[0.0, -1 / b**2], [-1 / b**2, 2 * a / b**3]],
+    "sum": lambda a, b, c: [[0.0] * 3 for _ in range(3)],
+    "dot": lambda a, b, c, d: [[0.0, 0.0, 1.0, 0.0], [0.0, 0.0, 0.0, 1.0], [1.0, 0.0, 0.0, 0.0], [0.0, 1.0, 0.0, 0.0]],
     "pow": lambda a, b: [
         [b * (b - 1) * a ** (b - 2), a ** (b - 1) * (1 + b * math.log(a))],
         [a ** (b - 1) * (1 + b * math.log(a)), a**b * math.log(a) ** 2],

@@ -142,3 +142,20 @@ def test_detach_cuts_the_graph():
     y = x.detach() * x
     y.backward()
     assert y.data == 9.0 and x.grad == 3.0
+
+
+def test_sum_and_dot_are_single_nodes():
+    """sum_ and dot record one node with n parents, and agree with the chain of + and *."""
+    ws, xs = [Value(0.5), Value(-1.5), Value(2.0)], [1.0, 2.0, Value(3.0)]
+    d = al.dot(ws, xs)
+    chain = ws[0] * xs[0] + ws[1] * xs[1] + ws[2] * xs[2]
+    assert d.data == chain.data and len(d.parents) == 6 and d.op is al.PRIMITIVES["dot"]
+    d.backward()
+    assert [w.grad for w in ws] == [1.0, 2.0, 3.0] and xs[2].grad == 2.0
+    s = al.sum_(ws)
+    assert s.data == 1.0 and len(s.parents) == 3
+    assert al.sum_([]).data == 0.0 and al.dot([], []).data == 0.0
+    with pytest.raises(ValueError, match="dot: got 2 weights but 1 inputs"):
+        al.dot(ws[:2], xs[:1])
+    with pytest.raises(TypeError, match="sum_: item 1 must be a Value or a real number, got str"):
+        al.sum_([1.0, "2"])

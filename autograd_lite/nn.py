@@ -1,0 +1,208 @@
+"""Neural networks made of Values: `Neuron`, `Layer`, `MLP`, and the losses people reach for.
+
+A neuron computes ``activation(w · x + b)``: the weighted sum is one `dot`
+node, so a neuron adds three nodes to the graph whatever its number of
+inputs. A layer is a list of neurons; an MLP is a list of layers. Hidden
+layers apply the activation; the output layer is linear.
+
+>>> net = MLP(2, [4, 1], activation="tanh", seed=0)
+>>> len(net.parameters())          # (2 weights + 1 bias)·4 + (4 + 1)·1
+17
+>>> out = net([1.0, -2.0])
+>>> out.backward()
+>>> any(p.grad != 0.0 for p in net.parameters())
+True
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import random
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from .engine import Value, dot, softplus
+
+__all__ = ["MLP", "Layer", "Module", "Neuron", "binary_cross_entropy", "hinge", "mse"]
+
+ACTIVATIONS: dict[str | None, Callable[[Value], Value] | None] = {
+    "tanh": Value.tanh,
+    "relu": Value.relu,
+    "sigmoid": Value.sigmoid,
+    None: None,
+}
+
+
+def _activation(name: str | None) -> Callable[[Value], Value] | None:
+    if name not in ACTIVATIONS:
+        expected = ", ".join(repr(k) for k in ACTIVATIONS)
+        raise ValueError(f"unknown activation {name!r}; expected one of {expected}")
+    return ACTIVATIONS[name]
+
+
+def _check_inputs(x: Sequence[Any], nin: int, owner: str) -> None:
+    if isinstance(x, (str, bytes)) or not isinstance(x, Sequence):
+        raise TypeError(f"{owner}: expected a sequence of {nin} numbers or Values, got {type(x).__name__}")
+    if len(x) != nin:
+        raise ValueError(f"{owner}: expected {nin} inputs, got {len(x)}")
+    for i, xi in enumerate(x):
+        if not isinstance(xi, (Value, numbers.Real)):
+            raise TypeError(f"{owner}: input {i} must be a number or a Value, got {type(xi).__name__} {xi!r}")
+
+
+class Module:
+    """Anything with parameters: ``parameters()`` lists them, ``zero_grad()`` clears their gradients."""
+
+    def parameters(self) -> list[Value]:
+        """Every trainable Value, in a fixed order."""
+        return []
+
+    def zero_grad(self) -> None:
+        """Set every parameter's gradient to 0."""
+        for p in self.parameters():
+            p.grad = 0.0
+
+    def __call__(self, x: Sequence[Any]) -> Any:
+        raise NotImplementedError(f"{type(self).__name__} does not define __call__")
+
+
+class Neuron(Module):
+    """``activation(w · x + b)`` with ``nin`` weights drawn uniformly from ±1/√nin and bias 0.
+
+    >>> n = Neuron(2, activation=None, rng=random.Random(0))
+    >>> n.w[0].data = 2.0; n.w[1].data = -1.0; n.b.data = 0.5
+    >>> n([3.0, 4.0]).data             # 2·3 − 1·4 + 0.5
+    2.5
+    """
+
+    def __init__(self, nin: int, activation: str | None = "tanh", rng: random.Random | None = None) -> None:
+        if not isinstance(nin, int) or nin < 1:
+            raise ValueError(f"Neuron: nin must be a positive int, got {nin!r}")
+        rng = rng if rng is not None else random.Random(0)
+        scale = 1.0 / math.sqrt(nin)
+        self.w = [Value(rng.uniform(-scale, scale)) for _ in range(nin)]
+        self.b = Value(0.0)
+        self.activation = activation
+        self._act = _activation(activation)
+
+    def __call__(self, x: Sequence[Any]) -> Value:
+        _check_inputs(x, len(self.w), "Neuron")
+        out = dot(self.w, x) + self.b
+        return self._act(out) if self._act is not None else out
+
+    def parameters(self) -> list[Value]:
+        """The weights, then the bias."""
+        return [*self.w, self.b]
+
+    def __repr__(self) -> str:
+        return f"Neuron({len(self.w)}, activation={self.activation!r})"
+
+
+class Layer(Module):
+    """``nout`` neurons reading the same ``nin`` inputs; calling it returns a list of ``nout`` Values."""
+
+    def __init__(self, nin: int, nout: int, activation: str | None = "tanh", rng: random.Random | None = None) -> None:
+        if not isinstance(nout, int) or nout < 1:
+            raise ValueError(f"Layer: nout must be a positive int, got {nout!r}")
+        rng = rng if rng is not None else random.Random(0)
+        self.neurons = [Neuron(nin, activation, rng) for _ in range(nout)]
+
+    def __call__(self, x: Sequence[Any]) -> list[Value]:
+        _check_inputs(x, len(self.neurons[0].w), "Layer")
+        return [n(x) for n in self.neurons]
+
+    def parameters(self) -> list[Value]:
+        """Neuron by neuron, each neuron's weights then its bias."""
+        return [p for n in self.neurons for p in n.parameters()]
+
+    def __repr__(self) -> str:
+        return f"Layer(of {len(self.neurons)} × {self.neurons[0]!r})"
+
+
+class MLP(Module):
+    """A multi-layer perceptron: ``MLP(2, [16, 16, 1])`` maps 2 inputs through two hidden layers of 16 to 1.
+
+    Hidden layers apply `activation` ("tanh", "relu", "sigmoid" or None); the
+    output layer is linear. The same `seed` gives the same initial weights.
+    With one output, calling the MLP returns that Value; with several, a list.
+    """
+
+    def __init__(self, nin: int, nouts: Sequence[int], activation: str | None = "tanh", seed: int = 0) -> None:
+        if not nouts:
+            raise ValueError("MLP: nouts must list at least one layer size")
+        _activation(activation)
+        rng = random.Random(seed)
+        sizes = [nin, *nouts]
+        self.layers = [
+            Layer(sizes[i], sizes[i + 1], activation if i < len(nouts) - 1 else None, rng) for i in range(len(nouts))
+        ]
+
+    def __call__(self, x: Sequence[Any]) -> Any:
+        _check_inputs(x, len(self.layers[0].neurons[0].w), "MLP")
+        out: list[Any] = list(x)
+        for layer in self.layers:
+            out = layer(out)
+        return out[0] if len(out) == 1 else out
+
+    def parameters(self) -> list[Value]:
+        """Layer by layer, neuron by neuron, each neuron's weights then its bias."""
+        return [p for layer in self.layers for p in layer.parameters()]
+
+    def __repr__(self) -> str:
+        return f"MLP({', '.join(repr(layer) for layer in self.layers)})"
+
+
+# ---------------------------------------------------------------------------
+# Losses (each returns the mean over the examples)
+# ---------------------------------------------------------------------------
+
+
+def _pairs(predictions: Sequence[Any], targets: Sequence[Any], name: str) -> list[tuple[Any, Any]]:
+    if len(predictions) != len(targets):
+        raise ValueError(f"{name}: got {len(predictions)} predictions but {len(targets)} targets")
+    if not predictions:
+        raise ValueError(f"{name}: needs at least one prediction")
+    return list(zip(predictions, targets))
+
+
+def mse(predictions: Sequence[Any], targets: Sequence[Any]) -> Value:
+    """Mean squared error: mean of (prediction − target)².
+
+    >>> mse([Value(1.0), Value(3.0)], [2.0, 3.0]).data
+    0.5
+    """
+    pairs = _pairs(predictions, targets, "mse")
+    return sum(((p - t) ** 2 for p, t in pairs), Value(0.0)) / len(pairs)
+
+
+def hinge(scores: Sequence[Any], labels: Sequence[float]) -> Value:
+    """Max-margin loss for labels ±1: mean of max(0, 1 − label·score).
+
+    >>> hinge([Value(2.0), Value(0.5)], [1, 1]).data     # (0 + 0.5) / 2
+    0.25
+    """
+    pairs = _pairs(scores, labels, "hinge")
+    for i, (_, y) in enumerate(pairs):
+        if y not in (-1, 1):
+            raise ValueError(f"hinge: label {i} must be -1 or 1, got {y!r}")
+    return sum(((1 - y * s).relu() for s, y in pairs), Value(0.0)) / len(pairs)
+
+
+def binary_cross_entropy(logits: Sequence[Any], labels: Sequence[float]) -> Value:
+    """Cross-entropy of labels in {0, 1} given logits z (not probabilities).
+
+    Computed as softplus(z) − y·z, which equals −[y·log σ(z) + (1−y)·log(1−σ(z))]
+    but stays finite for any logit.
+
+    >>> round(binary_cross_entropy([Value(0.0)], [1]).data, 6)     # log 2
+    0.693147
+    >>> binary_cross_entropy([Value(1000.0)], [1]).data            # no overflow
+    0.0
+    """
+    pairs = _pairs(logits, labels, "binary_cross_entropy")
+    for i, (_, y) in enumerate(pairs):
+        if y not in (0, 1):
+            raise ValueError(f"binary_cross_entropy: label {i} must be 0 or 1, got {y!r}")
+    total = sum((softplus(z) - y * z for z, y in pairs), Value(0.0))
+    return total / len(pairs)
