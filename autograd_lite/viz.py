@@ -96,6 +96,7 @@ def to_text(root: Value, names: Mapping[Value, str] | None = None, max_depth: in
         for i in reversed(range(len(children))):
             last = i == len(children) - 1
             branch, indent = ("└── ", "    ") if last else ("├── ", "│   ")
+            branch, indent = ("└── ", "    ") if last else ("├── ", "│   ")
             stack.append((children[i], tail + branch, tail + indent, depth + 1))
     return "\n".join(lines)
 
