@@ -12,6 +12,10 @@ Contents:
 * `numeric_grad`, `gradcheck` — finite-difference slopes, and checking exact
   ones against them (`autograd_lite.numeric`).
 * `autograd_lite.optim` — `SGD`, `Adam`, and the `TrialAndError` baseline.
+* `autograd_lite.nn` — `Neuron`, `Layer`, `MLP` and losses; `autograd_lite.viz` —
+  pictures of the graph.
+* ``compile(output)`` — record a graph once and replay it (`autograd_lite.replay`);
+  not in ``__all__``, so ``from autograd_lite import *`` leaves the builtin alone.
 
 >>> import autograd_lite as al
 >>> w = al.Value(1.0)
@@ -49,6 +53,7 @@ from .engine import (
 from .functional import grad, hessian, hvp, jacobian, jvp, value_and_grad
 from .numeric import GradcheckError, gradcheck, numeric_grad
 from .optim import SGD, Adam, TrialAndError
+from .replay import Tape, compile  # noqa: F401 - not in __all__: `import *` must not hide the builtin
 
 __version__ = "0.1.0"
 
@@ -58,6 +63,7 @@ __all__ = [
     "Adam",
     "GradcheckError",
     "Primitive",
+    "Tape",
     "TrialAndError",
     "Value",
     "__version__",

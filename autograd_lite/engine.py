@@ -28,10 +28,14 @@ import gc
 import math
 import numbers
 import operator
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # names for annotations only: importing `typing` at run time costs start-up time
+    from collections.abc import Callable, Sequence
+    from typing import Any, TypeVar
+
+    V = TypeVar("V", "Value", float)
+    _Operator = Callable[["Value", "Value | float"], "Value"]
 
 __all__ = [
     "PRIMITIVES",
@@ -129,7 +133,8 @@ def _softplus(x: float) -> float:
 def _dot(*ws_then_xs: float) -> float:
     # dot(w₁..wₙ, x₁..xₙ): the inputs are all the ws, then all the xs.
     n = len(ws_then_xs) // 2
-    return sum(w * x for w, x in zip(ws_then_xs[:n], ws_then_xs[n:]))
+    total: float = sum(map(operator.mul, ws_then_xs[:n], ws_then_xs[n:]))  # w₁x₁ + w₂x₂ + …, in order
+    return total
 
 
 def _dot_derivs(*ws_xs_out: Any) -> tuple[Any, ...]:
@@ -157,7 +162,6 @@ def _sign(x: Any) -> float:
 # ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
 class Primitive:
     """One row of the table: an operation's value and its local derivatives.
 
@@ -171,11 +175,24 @@ class Primitive:
     (12.0, (4.0, 3.0))
     """
 
-    name: str
-    arity: int  # how many inputs; -1 for any number of inputs
-    value: Callable[..., float]
-    derivs: Callable[..., tuple[Any, ...]]
-    symbol: str = ""  # how pictures of the graph show it, when not by name
+    __slots__ = ("arity", "derivs", "name", "symbol", "value")
+
+    def __init__(
+        self,
+        name: str,
+        arity: int,
+        value: Callable[..., float],
+        derivs: Callable[..., tuple[Any, ...]],
+        symbol: str = "",
+    ) -> None:
+        self.name = name
+        self.arity = arity  # how many inputs; -1 for any number of inputs
+        self.value = value
+        self.derivs = derivs
+        self.symbol = symbol  # how pictures of the graph show it, when not by name
+
+    def __repr__(self) -> str:
+        return f"Primitive({self.name!r}, arity={self.arity})"
 
     @property
     def label(self) -> str:
@@ -274,9 +291,12 @@ def _real(x: object, where: str) -> float:
     raise TypeError(f"{where}: expected a real number, got {type(x).__name__} {x!r}")
 
 
+_new = object.__new__
+
+
 def _node(data: float, parents: tuple[Value, ...], local: tuple[float, ...], op: Primitive | None) -> Value:
     """Make a Value without the user-facing checks of `Value(...)` (the hot path)."""
-    node = object.__new__(Value)
+    node = _new(Value)
     node.data = data
     node.grad = 0.0
     node._parents = parents
@@ -286,12 +306,19 @@ def _node(data: float, parents: tuple[Value, ...], local: tuple[float, ...], op:
 
 
 def _constant(x: float) -> Value:
-    return _node(x, (), (), None)
+    node = _new(Value)
+    node.data, node.grad, node._parents, node._local, node._op = x, 0.0, (), (), None
+    return node
 
 
 def _derivative_error(op: Primitive, xs: tuple[float, ...], error: ArithmeticError) -> ArithmeticError:
     shown = ", ".join(repr(x) for x in xs)
     return type(error)(f"{op.name}: the derivative is undefined (infinite) at ({shown}): {error}")
+
+
+# The three functions below are the hot path of the library: every operation
+# passes through one of them. They read the row's `value` and `derivs`, and make
+# the node in place (the body of `_node`, written out to save a call).
 
 
 def _unary(op: Primitive, a: Value) -> Value:
@@ -304,7 +331,9 @@ def _unary(op: Primitive, a: Value) -> Value:
         local = op.derivs(x, out)
     except ArithmeticError as error:
         raise _derivative_error(op, (x,), error) from None
-    return _node(out, (a,), local, op)
+    node = _new(Value)
+    node.data, node.grad, node._parents, node._local, node._op = out, 0.0, (a,), local, op
+    return node
 
 
 def _binary(op: Primitive, a: Value, b: Value) -> Value:
@@ -317,32 +346,33 @@ def _binary(op: Primitive, a: Value, b: Value) -> Value:
         local = op.derivs(x, y, out)
     except ArithmeticError as error:
         raise _derivative_error(op, (x, y), error) from None
-    return _node(out, (a, b), local, op)
+    node = _new(Value)
+    node.data, node.grad, node._parents, node._local, node._op = out, 0.0, (a, b), local, op
+    return node
 
 
 def apply(op: Primitive, *args: Value) -> Value:
     """Apply any primitive to Values (n-ary rows included) and record the node."""
-    xs = tuple(a.data for a in args)
+    xs = [a.data for a in args]
     out = op.value(*xs)
     if not _recording:
         return _node(out, (), (), None)
     try:
         local = op.derivs(*xs, out)
     except ArithmeticError as error:
-        raise _derivative_error(op, xs, error) from None
-    return _node(out, args, local, op)
+        raise _derivative_error(op, tuple(xs), error) from None
+    node = _new(Value)
+    node.data, node.grad, node._parents, node._local, node._op = out, 0.0, args, local, op
+    return node
 
 
 def _as_value(x: object) -> Value | None:
     """A Value for `x` (a plain number becomes a constant leaf), or None for foreign types."""
     if isinstance(x, Value):
         return x
-    if isinstance(x, (float, int, numbers.Real)):
+    if type(x) is float or isinstance(x, (int, numbers.Real)):  # float first: the common case, and quick
         return _constant(float(x))
     return None
-
-
-_Operator = Callable[["Value", "Value | float"], "Value"]
 
 
 def _operator_pair(op: Primitive) -> tuple[_Operator, _Operator]:
@@ -352,7 +382,7 @@ def _operator_pair(op: Primitive) -> tuple[_Operator, _Operator]:
     """
 
     def forward(self: Value, other: Value | float) -> Value:
-        b = _as_value(other)
+        b = other if type(other) is Value else _as_value(other)
         return NotImplemented if b is None else _binary(op, self, b)
 
     def reflected(self: Value, other: Value | float) -> Value:
@@ -450,7 +480,7 @@ class Value:
         """``self ** other``: a plain-number exponent is a constant, a Value exponent an input."""
         if isinstance(other, Value):
             return _binary(POW, self, other)
-        if isinstance(other, numbers.Real):
+        if type(other) is int or type(other) is float or isinstance(other, numbers.Real):
             return _unary(power_by(float(other)), self)
         return NotImplemented
 
@@ -544,7 +574,12 @@ class Value:
         24.0
         """
         seed = _real(gradient, "backward(gradient)")
-        with _collector_paused():
+        # Our graphs have no reference cycles, so Python's cycle collector has
+        # nothing to find in them, yet it would rescan every node whenever the
+        # loop allocates enough. Pause it here; the caller's setting comes back.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
             order = topological_order(self)
             for node in order:
                 if node._parents:
@@ -553,30 +588,18 @@ class Value:
             # The chain rule, from the output back to the leaves:
             #     ∂out/∂parent  +=  ∂node/∂parent · ∂out/∂node
             for node in reversed(order):
-                for parent, local in zip(node._parents, node._local):
-                    parent.grad += local * node.grad
+                if node._parents:
+                    g = node.grad
+                    for parent, local in zip(node._parents, node._local):
+                        parent.grad += local * g
+        finally:
+            if collecting:
+                gc.enable()
 
 
 # ---------------------------------------------------------------------------
 # 4. Walking the graph
 # ---------------------------------------------------------------------------
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector for a loop over a large graph.
-
-    Our graphs have no reference cycles, so the collector has nothing to find
-    in them; but it still rescans every live node each time many objects are
-    made. The caller's setting is restored exactly.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def topological_order(root: Value) -> list[Value]:
@@ -601,7 +624,11 @@ def topological_order(root: Value) -> list[Value]:
             stack.append((node, True))
             for parent in reversed(node._parents):
                 if parent not in visited:
-                    stack.append((parent, False))
+                    if parent._parents:
+                        stack.append((parent, False))
+                    else:  # a leaf has no parents to wait for: place it now
+                        visited.add(parent)
+                        order.append(parent)
     return order
 
 
@@ -681,12 +708,12 @@ def push_forward(outputs: Sequence[Value], tangents: dict[Value, Any]) -> list[A
 # ---------------------------------------------------------------------------
 
 
-@contextmanager
-def no_grad() -> Iterator[None]:
-    """Inside this block operations compute values but record no graph.
+class no_grad:
+    """Inside ``with no_grad():`` operations compute values but record no graph.
 
     Results are leaves, so nothing inside is differentiated and no memory
-    is spent on nodes.
+    is spent on nodes. Recording resumes on leaving the block, even after an
+    error, and blocks nest.
 
     >>> x = Value(2.0)
     >>> with no_grad():
@@ -694,21 +721,22 @@ def no_grad() -> Iterator[None]:
     >>> y.is_leaf
     True
     """
-    global _recording
-    previous = _recording
-    _recording = False
-    try:
-        yield
-    finally:
-        _recording = previous
+
+    __slots__ = ("_previous",)
+
+    def __enter__(self) -> None:
+        global _recording
+        self._previous = _recording
+        _recording = False
+
+    def __exit__(self, *exc_info: object) -> None:
+        global _recording
+        _recording = self._previous
 
 
 def is_recording() -> bool:
     """False inside ``no_grad()``, True otherwise."""
     return _recording
-
-
-V = TypeVar("V", Value, float)
 
 
 def _call(op: Primitive, x: Any) -> Any:
@@ -767,9 +795,10 @@ def softplus(x: V) -> V:
 
 
 def _lift_all(xs: Sequence[Any], where: str) -> list[Value]:
+    """Every item as a Value (numbers become constants), or a TypeError naming the bad item."""
     lifted = []
     for i, x in enumerate(xs):
-        v = _as_value(x)
+        v = x if type(x) is Value else _as_value(x)
         if v is None:
             raise TypeError(f"{where}: item {i} must be a Value or a real number, got {type(x).__name__} {x!r}")
         lifted.append(v)

@@ -27,31 +27,24 @@ variable never mixes with another use of it (no *perturbation confusion*).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
+from typing import TYPE_CHECKING
 
 from .engine import IDENTITY, Value, apply, differentiate, push_forward
 
-__all__ = ["grad", "hessian", "hvp", "jacobian", "jvp", "value_and_grad"]
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+    from typing import Any
 
-Function = Callable[..., Any]
-ArgNums = int | Sequence[int] | None
+    Function = Callable[..., Any]
+    ArgNums = int | Sequence[int] | None
+
+__all__ = ["grad", "hessian", "hvp", "jacobian", "jvp", "value_and_grad"]
 
 # How many derivative calls are running a user's function right now. Inside
 # one, results must stay Values even for plain-number arguments, because the
 # function may close over a Value of the outer call.
 _depth: ContextVar[int] = ContextVar("autograd_lite_derivative_depth", default=0)
-
-
-@contextmanager
-def _inside() -> Iterator[None]:
-    token = _depth.set(_depth.get() + 1)
-    try:
-        yield
-    finally:
-        _depth.reset(token)
 
 
 def _positions(argnums: ArgNums, nargs: int, name: str) -> tuple[int, ...]:
@@ -81,8 +74,11 @@ class _Call:
             # this use of the argument only (identity has derivative 1).
             call_args[i] = apply(IDENTITY, a) if isinstance(a, Value) else Value(a)
         self.inputs: list[Value] = [call_args[i] for i in positions]
-        with _inside():
+        token = _depth.set(_depth.get() + 1)
+        try:
             self.output = f(*call_args)
+        finally:
+            _depth.reset(token)
         self.name = name
 
     def scalar_output(self) -> Value:

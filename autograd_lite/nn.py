@@ -51,6 +51,11 @@ def _check_inputs(x: Sequence[Any], nin: int, owner: str) -> None:
             raise TypeError(f"{owner}: input {i} must be a number or a Value, got {type(xi).__name__} {xi!r}")
 
 
+def _as_values(x: Sequence[Any]) -> list[Value]:
+    # Numbers become Values once here, not once per neuron that reads them.
+    return [xi if isinstance(xi, Value) else Value(xi) for xi in x]
+
+
 class Module:
     """Anything with parameters: ``parameters()`` lists them, ``zero_grad()`` clears their gradients."""
 
@@ -88,6 +93,10 @@ class Neuron(Module):
 
     def __call__(self, x: Sequence[Any]) -> Value:
         _check_inputs(x, len(self.w), "Neuron")
+        return self.forward(x)
+
+    def forward(self, x: Sequence[Any]) -> Value:
+        """The neuron on inputs already checked (the layers above check them once for all neurons)."""
         out = dot(self.w, x) + self.b
         return self._act(out) if self._act is not None else out
 
@@ -110,7 +119,11 @@ class Layer(Module):
 
     def __call__(self, x: Sequence[Any]) -> list[Value]:
         _check_inputs(x, len(self.neurons[0].w), "Layer")
-        return [n(x) for n in self.neurons]
+        return self.forward(_as_values(x))
+
+    def forward(self, x: Sequence[Value]) -> list[Value]:
+        """The layer on inputs already checked and made Values."""
+        return [n.forward(x) for n in self.neurons]
 
     def parameters(self) -> list[Value]:
         """Neuron by neuron, each neuron's weights then its bias."""
@@ -140,9 +153,9 @@ class MLP(Module):
 
     def __call__(self, x: Sequence[Any]) -> Any:
         _check_inputs(x, len(self.layers[0].neurons[0].w), "MLP")
-        out: list[Any] = list(x)
+        out = _as_values(x)
         for layer in self.layers:
-            out = layer(out)
+            out = layer.forward(out)
         return out[0] if len(out) == 1 else out
 
     def parameters(self) -> list[Value]:

@@ -15,11 +15,13 @@ True
 
 from __future__ import annotations
 
-import random
-from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 from .engine import Value, differentiate, no_grad, push_forward
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+    from typing import Any
 
 __all__ = ["GradcheckError", "gradcheck", "numeric_grad"]
 
@@ -127,6 +129,8 @@ def gradcheck(
     rows = [(f"x{i}", e, n) for i, (e, n) in enumerate(zip(exact, numeric))]
 
     # Forward mode along a random direction must give gradient · direction.
+    import random  # here, not at the top: it is slow to import and only gradcheck needs it
+
     rng = random.Random(seed)
     direction = [rng.uniform(-1.0, 1.0) for _ in point]
     inputs = [Value(a) for a in point]

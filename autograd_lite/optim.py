@@ -24,14 +24,17 @@ through a closure, ``gradient_evaluations`` counts backward passes made for one.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from .engine import Value, no_grad
 
-__all__ = ["SGD", "Adam", "Optimizer", "TrialAndError"]
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+    from typing import Any
 
-Closure = Callable[[], Any]
+    Closure = Callable[[], Any]
+
+__all__ = ["SGD", "Adam", "Optimizer", "TrialAndError"]
 
 
 def _positive(owner: str, name: str, x: float) -> float:

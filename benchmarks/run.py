@@ -1,0 +1,213 @@
+"""Benchmark autograd_lite against hand-written derivative code and micrograd.
+
+Run it:  python benchmarks/run.py [--quick] [--repeat 5] [--only chain] [--json results.json]
+
+For each workload, every implementation first runs once from the same start
+and must agree with the hand-written code on the value and every gradient
+(to 1e-9, relative to the largest). Then the implementations are timed in
+interleaved rounds (A B C, A B C, ...), so a noisy neighbour slows all of them
+alike. Each round gives one ratio to the hand-written code per implementation;
+the table shows the median time and the median, min and max of those ratios.
+
+Two more measurements: memory per graph node (tracemalloc, while a chain's
+graph is alive) and the time to import the package (fresh interpreters,
+minus the time of an interpreter that imports nothing).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from workloads import Run, Workload, mg_engine, workloads
+
+import autograd_lite as al
+
+
+def agree(reference: tuple[float, list[float]], other: tuple[float, list[float]], rtol: float = 1e-9) -> bool:
+    """Same value and gradients, each within rtol of the largest magnitude among them."""
+    (v0, g0), (v1, g1) = reference, other
+    if len(g0) != len(g1):
+        return False
+    scale = max([abs(v0), *map(abs, g0), 1e-300])
+    return abs(v0 - v1) <= rtol * max(abs(v0), 1e-300) and all(abs(a - b) <= rtol * scale for a, b in zip(g0, g1))
+
+
+def time_once(run: Run, iterations: int) -> float:
+    start = time.perf_counter()
+    for _ in range(iterations):
+        run.run()
+    return (time.perf_counter() - start) / iterations
+
+
+def calibrate(run: Run, target: float = 0.05) -> int:
+    """How many iterations make one timing last about `target` seconds."""
+    iterations = 1
+    while True:
+        elapsed = time_once(run, iterations) * iterations
+        if elapsed >= target or iterations >= 1 << 20:
+            return iterations
+        iterations *= 2 if elapsed > target / 4 else 8
+
+
+def bench_workload(workload: Workload, size: int, repeat: int) -> dict[str, object]:
+    runs = {name: make(size) for name, make in workload.implementations.items()}
+    reference = "hand-written"
+    results = {}
+    for name, run in runs.items():
+        run.run()
+        results[name] = run.result()
+    for name, result in results.items():
+        if not agree(results[reference], result):
+            raise SystemExit(f"{workload.name}: {name} disagrees with the hand-written code: {result[0]!r} vs "
+                             f"{results[reference][0]!r}")
+    iterations = {name: calibrate(run) for name, run in runs.items()}
+    times: dict[str, list[float]] = {name: [] for name in runs}
+    ratios: dict[str, list[float]] = {name: [] for name in runs}
+    for _ in range(repeat):
+        round_times = {name: time_once(run, iterations[name]) for name, run in runs.items()}
+        for name, t in round_times.items():
+            times[name].append(t)
+            ratios[name].append(t / round_times[reference])
+    return {
+        "workload": workload.name,
+        "description": workload.description,
+        "size": size,
+        "implementations": {
+            name: {
+                "median_s": statistics.median(times[name]),
+                "min_s": min(times[name]),
+                "max_s": max(times[name]),
+                "ratio_median": statistics.median(ratios[name]),
+                "ratio_min": min(ratios[name]),
+                "ratio_max": max(ratios[name]),
+            }
+            for name in runs
+        },
+        "skipped": workload.skipped,
+    }
+
+
+def chain_graph(library: str, steps: int) -> tuple[object, int]:
+    """Build a chain's graph and count its nodes (for memory per node)."""
+    if library == "autograd_lite":
+        x = al.Value(0.5)
+        for _ in range(steps):
+            x = 0.9999 * x + 1e-4 * x.tanh()
+        return x, len(al.topological_order(x))
+    # micrograd has no tanh: the same shape with relu
+    y = mg_engine.Value(0.5)
+    for _ in range(steps):
+        y = 0.9999 * y + 1e-4 * y.relu()
+    seen, stack = set(), [y]
+    while stack:
+        v = stack.pop()
+        if id(v) not in seen:
+            seen.add(id(v))
+            stack.extend(v._prev)
+    return y, len(seen)
+
+
+def memory_per_node(steps: int) -> dict[str, float]:
+    out = {}
+    libraries = ["autograd_lite"] + (["micrograd"] if mg_engine is not None else [])
+    for library in libraries:
+        gc.collect()
+        tracemalloc.start()
+        graph, nodes = chain_graph(library, steps)
+        current, _ = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        out[library] = current / nodes
+        del graph
+        gc.collect()
+    return out
+
+
+def import_time(module: str, repeat: int) -> float:
+    """Median seconds to start Python and import `module`, minus a bare start."""
+
+    # Bytecode caches as a user has them: allow writing them, and warm them up once.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+    def start(code: str) -> float:
+        begin = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code], check=True, env=env)
+        return time.perf_counter() - begin
+
+    start(f"import {module}")
+    bare, with_import = [], []
+    for _ in range(repeat):
+        bare.append(start("pass"))
+        with_import.append(start(f"import {module}"))
+    return statistics.median(with_import) - statistics.median(bare)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke test")
+    parser.add_argument("--repeat", type=int, default=5, help="interleaved rounds per workload")
+    parser.add_argument("--only", help="run only the workload whose name contains this")
+    parser.add_argument("--json", help="also write the results to this file")
+    args = parser.parse_args(argv)
+
+    print(f"Python {platform.python_version()} on {platform.machine()}, {platform.system()}; "
+          f"micrograd {'installed' if mg_engine is not None else 'not installed'}")
+    report: dict[str, object] = {"python": platform.python_version(), "machine": platform.machine(), "workloads": []}
+    ratio_title = "× hand-written (median, min–max)"
+    header = f"{'workload':<10} {'N':>9}  {'implementation':<21} {'median':>10}  {ratio_title}"
+    print("\n" + header + "\n" + "-" * len(header))
+    for workload in workloads():
+        if args.only and args.only not in workload.name:
+            continue
+        size = workload.small_size if args.quick else workload.default_size
+        result = bench_workload(workload, size, args.repeat)
+        report["workloads"].append(result)  # type: ignore[attr-defined]
+        for name, r in result["implementations"].items():  # type: ignore[attr-defined]
+            ratio = f"{r['ratio_median']:8.1f}×  ({r['ratio_min']:.1f}–{r['ratio_max']:.1f})"
+            print(f"{workload.name:<10} {size:>9}  {name:<21} {format_time(r['median_s']):>10}  {ratio}")
+        for name, why in workload.skipped.items():
+            print(f"{workload.name:<10} {size:>9}  {name:<21} {'skipped':>10}  {why}")
+
+    if not args.only or "memory" in args.only:
+        steps = 2_000 if args.quick else 200_000
+        memory = memory_per_node(steps)
+        report["memory_bytes_per_node"] = memory
+        print(f"\nmemory per graph node (a chain of {steps} steps, tracemalloc):")
+        for library, per_node in memory.items():
+            print(f"  {library:<14} {per_node:7.0f} B")
+    if not args.only or "import" in args.only:
+        repeat = 3 if args.quick else 15
+        imports = {"autograd_lite": import_time("autograd_lite", repeat)}
+        if mg_engine is not None:
+            imports["micrograd"] = import_time("micrograd.engine, micrograd.nn", repeat)
+        report["import_seconds"] = imports
+        print(f"\nimport time (median of {repeat} fresh interpreters, minus a bare start):")
+        for library, seconds in imports.items():
+            print(f"  {library:<14} {seconds * 1000:7.1f} ms")
+
+    if args.json:
+        Path(args.json).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+        print(f"\nwrote {args.json}")
+    return 0
+
+
+def format_time(seconds: float) -> str:
+    for unit, scale in (("s", 1.0), ("ms", 1e-3), ("µs", 1e-6)):
+        if seconds >= scale:
+            return f"{seconds / scale:.3g} {unit}"
+    return f"{seconds / 1e-9:.3g} ns"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,302 @@
+"""The benchmark workloads, each written for autograd_lite, as hand-written derivative code, and for micrograd.
+
+A workload is a set of *implementations* of the same computation. Each
+implementation is a function ``make(size) -> Run`` that does its set-up (data,
+parameters, building a graph to replay) outside the timing, and returns a
+`Run`: ``run()`` does the timed work once, ``result()`` returns the value
+and the gradients it computed, so the runner can check that every library
+agrees before it times anything.
+
+Hand-written code is plain floats, no graph: the derivative rules applied by
+hand. It is the fastest pure Python can be, and every ratio is against it.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import autograd_lite as al
+from autograd_lite.nn import MLP, hinge
+
+try:  # the optional comparison (pip install '.[bench]')
+    import micrograd.engine as mg_engine
+    import micrograd.nn as mg_nn
+except ImportError:  # pragma: no cover - depends on the environment
+    mg_engine = mg_nn = None
+
+
+@dataclass
+class Run:
+    run: Callable[[], object]
+    result: Callable[[], tuple[float, list[float]]]
+
+
+Make = Callable[[int], Run]
+
+
+@dataclass
+class Workload:
+    name: str
+    description: str
+    default_size: int
+    small_size: int
+    implementations: dict[str, Make]
+    skipped: dict[str, str]  # implementation -> why it is not run
+
+
+# ---------------------------------------------------------------------------
+# 1. Line fit: y = w·x on (1, 2), (2, 4), (3, 6), one gradient step
+# ---------------------------------------------------------------------------
+
+POINTS = [(1.0, 2.0), (2.0, 4.0), (3.0, 6.0)]
+LR = 0.01
+
+
+def line_fit_hand(size: int) -> Run:
+    state = {"w": 0.5, "loss": 0.0, "grad": 0.0}
+
+    def run() -> None:
+        w = state["w"]
+        loss = grad = 0.0
+        for x, y in POINTS:
+            r = w * x - y
+            loss += r * r
+            grad += 2.0 * r * x  # d/dw (w·x − y)² = 2(w·x − y)·x
+        loss /= len(POINTS)
+        grad /= len(POINTS)
+        state["w"] = w - LR * grad
+        state["loss"], state["grad"] = loss, grad
+
+    return Run(run, lambda: (state["loss"], [state["grad"]]))
+
+
+def line_fit_autograd_lite(size: int) -> Run:
+    w = al.Value(0.5)
+    state = {"loss": 0.0, "grad": 0.0}
+
+    def run() -> None:
+        w.grad = 0.0
+        loss = sum((w * x - y) ** 2 for x, y in POINTS) / len(POINTS)
+        loss.backward()
+        state["loss"], state["grad"] = loss.data, w.grad
+        w.data -= LR * w.grad
+
+    return Run(run, lambda: (state["loss"], [state["grad"]]))
+
+
+def line_fit_micrograd(size: int) -> Run:
+    w = mg_engine.Value(0.5)
+    state = {"loss": 0.0, "grad": 0.0}
+
+    def run() -> None:
+        w.grad = 0.0
+        loss = sum((w * x - y) ** 2 for x, y in POINTS) * (1.0 / len(POINTS))
+        loss.backward()
+        state["loss"], state["grad"] = loss.data, w.grad
+        w.data -= LR * w.grad
+
+    return Run(run, lambda: (state["loss"], [state["grad"]]))
+
+
+# ---------------------------------------------------------------------------
+# 2. A deep chain: x ← 0.9999·x + 1e-4·tanh(x), forward and backward
+# ---------------------------------------------------------------------------
+
+
+def chain_hand(size: int) -> Run:
+    state = {"x": 0.0, "slope": 0.0}
+
+    def run() -> None:
+        x, slope = 0.5, 1.0
+        for _ in range(size):
+            t = math.tanh(x)
+            slope *= 0.9999 + 1e-4 * (1.0 - t * t)  # chain rule, forward
+            x = 0.9999 * x + 1e-4 * t
+        state["x"], state["slope"] = x, slope
+
+    return Run(run, lambda: (state["x"], [state["slope"]]))
+
+
+def chain_autograd_lite(size: int) -> Run:
+    state = {"x": 0.0, "slope": 0.0}
+
+    def run() -> None:
+        x0 = al.Value(0.5)
+        x = x0
+        for _ in range(size):
+            x = 0.9999 * x + 1e-4 * x.tanh()
+        x.backward()
+        state["x"], state["slope"] = x.data, x0.grad
+
+    return Run(run, lambda: (state["x"], [state["slope"]]))
+
+
+# ---------------------------------------------------------------------------
+# 3. MLP 2-16-16-1 (ReLU) on 100 two-moons points, hinge loss, one SGD step
+# ---------------------------------------------------------------------------
+
+
+def moons(n: int = 100, seed: int = 1) -> tuple[list[tuple[float, float]], list[int]]:
+    rng = random.Random(seed)
+    points, labels = [], []
+    for i in range(n):
+        t = math.pi * rng.random()
+        upper = i % 2 == 0
+        x, y = (math.cos(t), math.sin(t)) if upper else (1.0 - math.cos(t), 0.5 - math.sin(t))
+        points.append((x + rng.gauss(0, 0.1), y + rng.gauss(0, 0.1)))
+        labels.append(1 if upper else -1)
+    return points, labels
+
+
+MLP_LR = 0.05
+
+
+def initial_mlp() -> MLP:
+    return MLP(2, [16, 16, 1], activation="relu", seed=0)
+
+
+def mlp_hand(size: int) -> Run:
+    points, labels = moons(size)
+    net = initial_mlp()
+    # Plain lists of floats: W[layer][neuron][input], B[layer][neuron].
+    W = [[[w.data for w in n.w] for n in layer.neurons] for layer in net.layers]
+    B = [[n.b.data for n in layer.neurons] for layer in net.layers]
+    state: dict[str, object] = {"loss": 0.0, "grads": []}
+
+    def run() -> None:
+        gW = [[[0.0] * len(row) for row in layer] for layer in W]
+        gB = [[0.0] * len(layer) for layer in B]
+        total = 0.0
+        n = len(points)
+        for (px, py), label in zip(points, labels):
+            # forward, keeping every layer's inputs
+            inputs = [[px, py]]
+            h = inputs[0]
+            for li, (Wl, Bl) in enumerate(zip(W, B)):
+                z = [sum(w * x for w, x in zip(row, h)) + b for row, b in zip(Wl, Bl)]
+                h = [v if v > 0.0 else 0.0 for v in z] if li < len(W) - 1 else z
+                inputs.append(h)
+            score = h[0]
+            margin = 1.0 - label * score
+            if margin <= 0.0:
+                continue
+            total += margin
+            # backward: d loss / d score = −label / n while the margin is positive
+            delta = [-label / n]
+            for li in range(len(W) - 1, -1, -1):
+                x_in = inputs[li]
+                Wl = W[li]
+                for j, d in enumerate(delta):
+                    row, grow = Wl[j], gW[li][j]
+                    for k, xk in enumerate(x_in):
+                        grow[k] += d * xk
+                    gB[li][j] += d
+                if li:
+                    back = [sum(delta[j] * Wl[j][k] for j in range(len(delta))) for k in range(len(x_in))]
+                    delta = [b if x > 0.0 else 0.0 for b, x in zip(back, x_in)]  # relu'
+        state["loss"] = total / n
+        state["grads"] = [g for layer_w, layer_b in zip(gW, gB) for row, b in zip(layer_w, layer_b) for g in (*row, b)]
+        for layer_w, layer_b, glw, glb in zip(W, B, gW, gB):
+            for j, (row, grow) in enumerate(zip(layer_w, glw)):
+                for k in range(len(row)):
+                    row[k] -= MLP_LR * grow[k]
+                layer_b[j] -= MLP_LR * glb[j]
+
+    return Run(run, lambda: (state["loss"], state["grads"]))  # type: ignore[arg-type,return-value]
+
+
+def mlp_autograd_lite(size: int) -> Run:
+    points, labels = moons(size)
+    net = initial_mlp()
+    params = net.parameters()
+    opt = al.SGD(params, lr=MLP_LR)
+    state: dict[str, object] = {"loss": 0.0, "grads": []}
+
+    def run() -> None:
+        opt.zero_grad()
+        loss = hinge([net(list(p)) for p in points], labels)
+        loss.backward()
+        state["loss"], state["grads"] = loss.data, [p.grad for p in params]
+        opt.step()
+
+    return Run(run, lambda: (state["loss"], state["grads"]))  # type: ignore[arg-type,return-value]
+
+
+def mlp_autograd_lite_replay(size: int) -> Run:
+    points, labels = moons(size)
+    net = initial_mlp()
+    params = net.parameters()
+    opt = al.SGD(params, lr=MLP_LR)
+    tape = al.compile(hinge([net(list(p)) for p in points], labels))
+    state: dict[str, object] = {"loss": 0.0, "grads": []}
+
+    def run() -> None:
+        opt.zero_grad()
+        loss = tape.forward()
+        tape.backward()
+        state["loss"], state["grads"] = loss, [p.grad for p in params]
+        opt.step()
+
+    return Run(run, lambda: (state["loss"], state["grads"]))  # type: ignore[arg-type,return-value]
+
+
+def mlp_micrograd(size: int) -> Run:
+    points, labels = moons(size)
+    net = mg_nn.MLP(2, [16, 16, 1])
+    for mine, theirs in zip(initial_mlp().parameters(), net.parameters()):
+        theirs.data = mine.data  # the same starting weights, in the same order
+    params = net.parameters()
+    state: dict[str, object] = {"loss": 0.0, "grads": []}
+
+    def run() -> None:
+        net.zero_grad()
+        scores = [net([mg_engine.Value(x), mg_engine.Value(y)]) for x, y in points]
+        loss = sum((1 + -label * s).relu() for label, s in zip(labels, scores)) * (1.0 / len(points))
+        loss.backward()
+        state["loss"], state["grads"] = loss.data, [p.grad for p in params]
+        for p in params:
+            p.data -= MLP_LR * p.grad
+
+    return Run(run, lambda: (state["loss"], state["grads"]))  # type: ignore[arg-type,return-value]
+
+
+# ---------------------------------------------------------------------------
+# The list the runner reads
+# ---------------------------------------------------------------------------
+
+NO_MICROGRAD = "micrograd is not installed (pip install '.[bench]')"
+
+
+def workloads() -> list[Workload]:
+    have_mg = mg_engine is not None
+    return [
+        Workload(
+            "line fit",
+            "y = w·x on 3 points: build the loss, backward(), one gradient step",
+            1,
+            1,
+            {"hand-written": line_fit_hand, "autograd_lite": line_fit_autograd_lite,
+             **({"micrograd": line_fit_micrograd} if have_mg else {})},
+            {} if have_mg else {"micrograd": NO_MICROGRAD},
+        ),
+        Workload(
+            "chain",
+            "x ← 0.9999·x + 1e-4·tanh(x), N steps, forward + backward",
+            1_000_000,
+            2_000,
+            {"hand-written": chain_hand, "autograd_lite": chain_autograd_lite},
+            {"micrograd": "micrograd 0.1.0 has no tanh, and its recursive backward() stops near depth 1,000"},
+        ),
+        Workload(
+            "MLP step",
+            "MLP 2-16-16-1 (ReLU), N two-moons points, hinge loss, one SGD step",
+            100,
+            10,
+            {"hand-written": mlp_hand, "autograd_lite": mlp_autograd_lite,
+             "autograd_lite replay": mlp_autograd_lite_replay, **({"micrograd": mlp_micrograd} if have_mg else {})},
+            {} if have_mg else {"micrograd": NO_MICROGRAD},
+        ),
+    ]

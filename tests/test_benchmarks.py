@@ -1,0 +1,46 @@
+"""The benchmark workloads, at small sizes: every implementation computes the same value and gradients."""
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+
+import run as bench
+import workloads
+
+
+@pytest.mark.parametrize("workload", workloads.workloads(), ids=lambda w: w.name)
+def test_every_implementation_agrees_with_hand_written_code(workload):
+    """Each library's value and gradients match the hand-written derivative code to 1e-9."""
+    results = {}
+    for name, make in workload.implementations.items():
+        run = make(workload.small_size)
+        run.run()
+        results[name] = run.result()
+    reference = results["hand-written"]
+    assert len(results) >= 2
+    for name, result in results.items():
+        assert bench.agree(reference, result), name
+
+
+def test_agree_catches_a_wrong_gradient():
+    """The agreement check would fail for a gradient off by a little."""
+    assert bench.agree((1.0, [2.0, 3.0]), (1.0, [2.0, 3.0 + 1e-12]))
+    assert not bench.agree((1.0, [2.0, 3.0]), (1.0, [2.0, 3.0001]))
+    assert not bench.agree((1.0, [2.0]), (1.0001, [2.0]))
+
+
+def test_the_runner_prints_a_table(capsys, tmp_path):
+    """run.py --quick times every workload and writes JSON with a ratio per implementation."""
+    out_json = tmp_path / "results.json"
+    bench.main(["--quick", "--repeat", "1", "--only", "line", "--json", str(out_json)])
+    printed = capsys.readouterr().out
+    assert "line fit" in printed and "hand-written" in printed and "×" in printed
+    import json
+
+    report = json.loads(out_json.read_text())
+    impls = report["workloads"][0]["implementations"]
+    assert impls["hand-written"]["ratio_median"] == 1.0
+    assert impls["autograd_lite"]["ratio_median"] > 0
