@@ -39,11 +39,13 @@ if TYPE_CHECKING:  # names for annotations only: importing `typing` at run time 
 
 __all__ = [
     "PRIMITIVES",
+    "CollectorPaused",
     "Primitive",
     "Value",
     "abs_",
     "apply",
     "cos",
+    "data_of",
     "differentiate",
     "dot",
     "exp",
@@ -574,12 +576,7 @@ class Value:
         24.0
         """
         seed = _real(gradient, "backward(gradient)")
-        # Our graphs have no reference cycles, so Python's cycle collector has
-        # nothing to find in them, yet it would rescan every node whenever the
-        # loop allocates enough. Pause it here; the caller's setting comes back.
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
+        with CollectorPaused():
             order = topological_order(self)
             for node in order:
                 if node._parents:
@@ -592,14 +589,31 @@ class Value:
                     g = node.grad
                     for parent, local in zip(node._parents, node._local):
                         parent.grad += local * g
-        finally:
-            if collecting:
-                gc.enable()
 
 
 # ---------------------------------------------------------------------------
 # 4. Walking the graph
 # ---------------------------------------------------------------------------
+
+
+class CollectorPaused:
+    """``with CollectorPaused():`` runs a loop over a large graph with Python's cycle collector paused.
+
+    Our graphs have no reference cycles, so the collector has nothing to find
+    in them, yet it rescans every live node each time a loop allocates enough
+    objects. The library's own loops pause it; the caller's setting is
+    restored exactly on the way out, error or not.
+    """
+
+    __slots__ = ("_was_enabled",)
+
+    def __enter__(self) -> None:
+        self._was_enabled = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._was_enabled:
+            gc.enable()
 
 
 def topological_order(root: Value) -> list[Value]:
@@ -663,7 +677,9 @@ def differentiate(output: Value, inputs: Sequence[Value]) -> tuple[Value, ...]:
     18.0
     """
     grads: dict[Value, Value] = {output: _constant(1.0)}
-    for node in reversed(topological_order(output)):
+    with CollectorPaused():
+        order = topological_order(output)
+    for node in reversed(order):
         g = grads.get(node)
         if g is None or not node._parents:
             continue
@@ -737,6 +753,19 @@ class no_grad:
 def is_recording() -> bool:
     """False inside ``no_grad()``, True otherwise."""
     return _recording
+
+
+def data_of(x: object, where: str, what: str = "the result") -> float:
+    """The number a Value holds, or a plain number as a float; a TypeError naming `where` otherwise.
+
+    >>> data_of(Value(2.0), "f"), data_of(3, "f")
+    (2.0, 3.0)
+    """
+    if isinstance(x, Value):
+        return x.data
+    if isinstance(x, (int, float)):
+        return float(x)
+    raise TypeError(f"{where}: {what} must be a Value or a number, got {type(x).__name__}")
 
 
 def _call(op: Primitive, x: Any) -> Any:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .engine import Value, differentiate, no_grad, push_forward
+from .engine import Value, data_of, differentiate, no_grad, push_forward
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -28,14 +28,6 @@ __all__ = ["GradcheckError", "gradcheck", "numeric_grad"]
 
 class GradcheckError(ValueError):
     """Exact and numeric derivatives disagree; the message has the table."""
-
-
-def _scalar(result: Any, name: str) -> float:
-    if isinstance(result, Value):
-        return result.data
-    if isinstance(result, (int, float)):
-        return float(result)
-    raise TypeError(f"{name}: the function must return a Value or a number, got {type(result).__name__}")
 
 
 def _step(x: float, eps: float) -> float:
@@ -64,8 +56,8 @@ def numeric_grad(f: Callable[..., Any], *args: float, eps: float = 1e-6) -> list
             up[i] = x + h
             down = point.copy()
             down[i] = x - h
-            f_up = _scalar(f(*[Value(a) for a in up]), "numeric_grad")
-            f_down = _scalar(f(*[Value(a) for a in down]), "numeric_grad")
+            f_up = data_of(f(*[Value(a) for a in up]), "numeric_grad", "the function's result")
+            f_down = data_of(f(*[Value(a) for a in down]), "numeric_grad", "the function's result")
             slopes.append((f_up - f_down) / (2.0 * h))
     return slopes
 
@@ -77,7 +69,7 @@ def exact_grad(f: Callable[..., Any], *args: float) -> list[float]:
     if isinstance(out, Value):
         out.backward()
     else:
-        _scalar(out, "exact_grad")  # a constant function: every slope is 0
+        data_of(out, "exact_grad", "the function's result")  # a constant function: every slope is 0
     return [x.grad for x in inputs]
 
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from .engine import Value, no_grad
+from .engine import Value, data_of, no_grad
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -88,14 +88,14 @@ class Optimizer:
         if isinstance(loss, Value) and all(p.grad == 0.0 for p in self.params):
             loss.backward()
         self.gradient_evaluations += 1
-        return _loss_value(loss, type(self).__name__)
+        return data_of(loss, type(self).__name__, "the closure's loss")
 
     def _evaluate(self, closure: Closure) -> float:
         """The loss only, recording no graph (for derivative-free methods)."""
         with no_grad():
             loss = closure()
         self.evaluations += 1
-        return _loss_value(loss, type(self).__name__)
+        return data_of(loss, type(self).__name__, "the closure's loss")
 
     def _gradients(self) -> list[float]:
         """Every parameter's gradient, checked before anything is changed."""
@@ -107,14 +107,6 @@ class Optimizer:
 
     def _update(self, grads: list[float]) -> None:
         raise NotImplementedError(f"{type(self).__name__} does not implement _update")
-
-
-def _loss_value(loss: Any, owner: str) -> float:
-    if isinstance(loss, Value):
-        return loss.data
-    if isinstance(loss, (int, float)):
-        return float(loss)
-    raise TypeError(f"{owner}: the closure must return the loss as a Value or a number, got {type(loss).__name__}")
 
 
 class SGD(Optimizer):

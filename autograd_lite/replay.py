@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .engine import Value, topological_order
+from .engine import CollectorPaused, Value, topological_order
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -41,7 +41,8 @@ class Tape:
     """A recorded graph, flattened for replay. Make one with `compile`."""
 
     def __init__(self, output: Value) -> None:
-        order = topological_order(output)
+        with CollectorPaused():
+            order = topological_order(output)
         position = {node: i for i, node in enumerate(order)}
         #: The leaves (inputs, parameters and constants) and where they sit in the flat lists.
         self.leaves: list[tuple[int, Value]] = [(i, node) for i, node in enumerate(order) if node.is_leaf]
@@ -65,13 +66,14 @@ class Tape:
         """
         data, local = self.data, self.local
         self._current = False
-        for i, leaf in self.leaves:
-            data[i] = leaf.data
-        for i, op, parents in self.steps:
-            xs = [data[p] for p in parents]
-            out = op.value(*xs)
-            data[i] = out
-            local[i] = op.derivs(*xs, out)
+        with CollectorPaused():
+            for i, leaf in self.leaves:
+                data[i] = leaf.data
+            for i, op, parents in self.steps:
+                xs = [data[p] for p in parents]
+                out = op.value(*xs)
+                data[i] = out
+                local[i] = op.derivs(*xs, out)
         self._current = True
         return data[-1]
 
@@ -82,10 +84,11 @@ class Tape:
         grads = [0.0] * self.size
         grads[-1] = gradient
         local = self.local
-        for i, _, parents in reversed(self.steps):
-            g = grads[i]
-            for p, d in zip(parents, local[i]):
-                grads[p] += d * g
+        with CollectorPaused():
+            for i, _, parents in reversed(self.steps):
+                g = grads[i]
+                for p, d in zip(parents, local[i]):
+                    grads[p] += d * g
         for i, leaf in self.leaves:
             leaf.grad += grads[i]
 

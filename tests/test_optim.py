@@ -187,3 +187,12 @@ def test_the_base_class_has_no_rule():
     """Optimizer itself has no update rule; subclasses provide _update."""
     with pytest.raises(NotImplementedError):
         Optimizer([Value(1.0)]).step()
+
+
+def test_closure_must_return_a_loss():
+    """A closure returning something other than a Value or a number is a TypeError naming it."""
+    w = Value(1.0)
+    with pytest.raises(TypeError, match="SGD: the closure's loss must be a Value or a number, got str"):
+        SGD([w], lr=0.1).step(lambda: "loss")
+    with pytest.raises(TypeError, match="TrialAndError: the closure's loss must be a Value or a number, got list"):
+        TrialAndError([w], step_size=0.1).step(lambda: [w])
