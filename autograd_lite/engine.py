@@ -9,10 +9,12 @@ The file reads top to bottom:
 
 1. Value functions with domain checks (what each primitive computes).
 2. The table of primitives (value and local derivatives, one row each).
-3. `Value`: records a node for every primitive applied to it.
-4. `backward()`: reverse mode, the chain rule in one loop, gradients as floats.
+3. `Value`, which records a node for every primitive applied to it, and its
+   `backward()`: reverse mode, the chain rule in one loop, gradients as floats.
+4. Walking the graph: a topological order without recursion.
 5. `differentiate()` and `push_forward()`: the same table read again, for
    gradients that are Values themselves (higher order) and for forward mode.
+6. `no_grad()`, and the functions (`exp`, `sin`, `dot`, …) for Values or numbers.
 
 >>> x = Value(3.0)
 >>> y = x * x + 2 * x        # y = x² + 2x

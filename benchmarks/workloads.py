@@ -13,6 +13,7 @@ hand. It is the fastest pure Python can be, and every ratio is against it.
 
 from __future__ import annotations
 
+import gc
 import math
 import random
 from collections.abc import Callable
@@ -132,6 +133,25 @@ def chain_autograd_lite(size: int) -> Run:
         state["x"], state["slope"] = x.data, x0.grad
 
     return Run(run, lambda: (state["x"], [state["slope"]]))
+
+
+def chain_autograd_lite_collector_off(size: int) -> Run:
+    """The same, with Python's cycle collector off while the graph is built (the caller's choice to make).
+
+    Not a target: it shows how much of the eager time is the collector rescanning a growing graph.
+    """
+    inner = chain_autograd_lite(size)
+
+    def run() -> None:
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            inner.run()
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    return Run(run, inner.result)
 
 
 # ---------------------------------------------------------------------------
@@ -287,7 +307,8 @@ def workloads() -> list[Workload]:
             "x ← 0.9999·x + 1e-4·tanh(x), N steps, forward + backward",
             1_000_000,
             2_000,
-            {"hand-written": chain_hand, "autograd_lite": chain_autograd_lite},
+            {"hand-written": chain_hand, "autograd_lite": chain_autograd_lite,
+             "autograd_lite, gc off": chain_autograd_lite_collector_off},
             {"micrograd": "micrograd 0.1.0 has no tanh, and its recursive backward() stops near depth 1,000"},
         ),
         Workload(
