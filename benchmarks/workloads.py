@@ -18,6 +18,7 @@ import math
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import autograd_lite as al
 from autograd_lite.nn import MLP, hinge
@@ -74,32 +75,23 @@ def line_fit_hand(size: int) -> Run:
     return Run(run, lambda: (state["loss"], [state["grad"]]))
 
 
-def line_fit_autograd_lite(size: int) -> Run:
-    w = al.Value(0.5)
-    state = {"loss": 0.0, "grad": 0.0}
+def line_fit_graph(value_type: Callable[[float], Any]) -> Make:
+    """The line-fit step for a library whose Value is `value_type` (both have the same operators)."""
 
-    def run() -> None:
-        w.grad = 0.0
-        loss = sum((w * x - y) ** 2 for x, y in POINTS) / len(POINTS)
-        loss.backward()
-        state["loss"], state["grad"] = loss.data, w.grad
-        w.data -= LR * w.grad
+    def make(size: int) -> Run:
+        w = value_type(0.5)
+        state = {"loss": 0.0, "grad": 0.0}
 
-    return Run(run, lambda: (state["loss"], [state["grad"]]))
+        def run() -> None:
+            w.grad = 0.0
+            loss = sum((w * x - y) ** 2 for x, y in POINTS) / len(POINTS)
+            loss.backward()
+            state["loss"], state["grad"] = loss.data, w.grad
+            w.data -= LR * w.grad
 
+        return Run(run, lambda: (state["loss"], [state["grad"]]))
 
-def line_fit_micrograd(size: int) -> Run:
-    w = mg_engine.Value(0.5)
-    state = {"loss": 0.0, "grad": 0.0}
-
-    def run() -> None:
-        w.grad = 0.0
-        loss = sum((w * x - y) ** 2 for x, y in POINTS) * (1.0 / len(POINTS))
-        loss.backward()
-        state["loss"], state["grad"] = loss.data, w.grad
-        w.data -= LR * w.grad
-
-    return Run(run, lambda: (state["loss"], [state["grad"]]))
+    return make
 
 
 # ---------------------------------------------------------------------------
@@ -298,8 +290,8 @@ def workloads() -> list[Workload]:
             "y = w·x on 3 points: build the loss, backward(), one gradient step",
             1,
             1,
-            {"hand-written": line_fit_hand, "autograd_lite": line_fit_autograd_lite,
-             **({"micrograd": line_fit_micrograd} if have_mg else {})},
+            {"hand-written": line_fit_hand, "autograd_lite": line_fit_graph(al.Value),
+             **({"micrograd": line_fit_graph(mg_engine.Value)} if have_mg else {})},
             {} if have_mg else {"micrograd": NO_MICROGRAD},
         ),
         Workload(

@@ -21,14 +21,9 @@ from __future__ import annotations
 import math
 import sys
 
+from fit_line import POINTS, loss  # the line-fit problem of the main example
+
 from autograd_lite import Value, grad, hessian, hvp, sin
-
-POINTS = [(1.0, 2.0), (2.0, 4.0), (3.0, 6.0)]
-
-
-def loss(w: Value) -> Value:
-    """Mean squared error of y = w·x on POINTS."""
-    return sum(((w * x - y) ** 2 for x, y in POINTS), Value(0.0)) / len(POINTS)
 
 
 def main() -> int:

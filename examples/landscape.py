@@ -17,18 +17,13 @@ from __future__ import annotations
 import argparse
 import sys
 
+from fit_line import loss  # the line-fit problem of the main example
 from plotting import Canvas, matplotlib_or_none
 
 from autograd_lite import Value
 from autograd_lite.optim import SGD
 
-POINTS = [(1.0, 2.0), (2.0, 4.0), (3.0, 6.0)]
 W_RANGE = (-1.0, 5.0)
-
-
-def loss(w: Value) -> Value:
-    """Mean squared error of y = w·x on POINTS."""
-    return sum(((w * x - y) ** 2 for x, y in POINTS), Value(0.0)) / len(POINTS)
 
 
 def loss_and_slope(w: float) -> tuple[float, float]:
