@@ -50,6 +50,7 @@ __all__ = [
     "data_of",
     "differentiate",
     "dot",
+    "enable_grad",
     "exp",
     "is_recording",
     "log",
@@ -663,12 +664,14 @@ def _local_values(node: Value) -> tuple[Any, ...]:
     return node._op.derivs(*node._parents, node)
 
 
-def differentiate(output: Value, inputs: Sequence[Value]) -> tuple[Value, ...]:
-    """∂output/∂input for each input, as Values that can be differentiated again.
+def differentiate(output: Value, inputs: Sequence[Value], create_graph: bool = True) -> tuple[Any, ...]:
+    """∂output/∂input for each input, without touching anyone's ``.grad``.
 
-    The same reverse-mode loop as `Value.backward`, but every gradient is a
-    Value built from the local derivatives as Values. Nothing's ``.grad`` is
-    touched. An input that `output` does not depend on gets a constant 0.
+    The same reverse-mode loop as `Value.backward`, with the gradients kept in
+    a dict. With ``create_graph=True`` every gradient is a Value built from the
+    local derivatives recomputed as Values, so it can be differentiated again;
+    with ``create_graph=False`` the gradients are plain floats. An input that
+    `output` does not depend on gets 0.
 
     >>> x = Value(3.0)
     >>> (dy,) = differentiate(x ** 3, [x])
@@ -677,18 +680,24 @@ def differentiate(output: Value, inputs: Sequence[Value]) -> tuple[Value, ...]:
     >>> (d2y,) = differentiate(dy, [x])
     >>> d2y.data                     # 6x = 18
     18.0
+    >>> differentiate(x ** 3, [x], create_graph=False)
+    (27.0,)
     """
-    grads: dict[Value, Value] = {output: _constant(1.0)}
+    seed: Any = _constant(1.0) if create_graph else 1.0
+    grads: dict[Value, Any] = {output: seed}
     with CollectorPaused():
         order = topological_order(output)
-    for node in reversed(order):
-        g = grads.get(node)
-        if g is None or not node._parents:
-            continue
-        for parent, local in zip(node._parents, _local_values(node)):
-            contribution = g * local
-            grads[parent] = grads[parent] + contribution if parent in grads else contribution
-    return tuple(grads.get(x, _constant(0.0)) for x in inputs)
+    with enable_grad():  # gradients as Values must record their graph, even inside no_grad()
+        for node in reversed(order):
+            g = grads.get(node)
+            if g is None or not node._parents:
+                continue
+            local = _local_values(node) if create_graph else node._local
+            for parent, d in zip(node._parents, local):
+                contribution = g * d
+                grads[parent] = grads[parent] + contribution if parent in grads else contribution
+    zero: Any = _constant(0.0) if create_graph else 0.0
+    return tuple(grads.get(x, zero) for x in inputs)
 
 
 def push_forward(outputs: Sequence[Value], tangents: dict[Value, Any]) -> list[Any]:
@@ -707,17 +716,18 @@ def push_forward(outputs: Sequence[Value], tangents: dict[Value, Any]) -> list[A
     """
     as_values = any(isinstance(t, Value) for t in tangents.values())
     known: dict[Value, Any] = dict(tangents)
-    for output in outputs:
-        for node in topological_order(output):
-            if node in known or not node._parents:
-                continue
-            local = _local_values(node) if as_values else node._local
-            total: Any = 0.0
-            for parent, d in zip(node._parents, local):
-                t = known.get(parent)
-                if t is not None:
-                    total = total + d * t
-            known[node] = total
+    with enable_grad():  # tangents as Values must record their graph, even inside no_grad()
+        for output in outputs:
+            for node in topological_order(output):
+                if node in known or not node._parents:
+                    continue
+                local = _local_values(node) if as_values else node._local
+                total: Any = 0.0
+                for parent, d in zip(node._parents, local):
+                    t = known.get(parent)
+                    if t is not None:
+                        total = total + d * t
+                known[node] = total
     return [known.get(y, 0.0) for y in outputs]
 
 
@@ -726,7 +736,23 @@ def push_forward(outputs: Sequence[Value], tangents: dict[Value, Any]) -> list[A
 # ---------------------------------------------------------------------------
 
 
-class no_grad:
+class _Recording:
+    """Set whether operations record the graph inside a ``with`` block; restore it after."""
+
+    __slots__ = ("_previous",)
+    _on = True
+
+    def __enter__(self) -> None:
+        global _recording
+        self._previous = _recording
+        _recording = self._on
+
+    def __exit__(self, *exc_info: object) -> None:
+        global _recording
+        _recording = self._previous
+
+
+class no_grad(_Recording):
     """Inside ``with no_grad():`` operations compute values but record no graph.
 
     Results are leaves, so nothing inside is differentiated and no memory
@@ -740,16 +766,19 @@ class no_grad:
     True
     """
 
-    __slots__ = ("_previous",)
+    __slots__ = ()
+    _on = False
 
-    def __enter__(self) -> None:
-        global _recording
-        self._previous = _recording
-        _recording = False
 
-    def __exit__(self, *exc_info: object) -> None:
-        global _recording
-        _recording = self._previous
+class enable_grad(_Recording):
+    """Inside ``with enable_grad():`` operations record the graph, even within ``no_grad()``.
+
+    The derivative functions (`grad` and friends) use it, so that they work
+    wherever they are called.
+    """
+
+    __slots__ = ()
+    _on = True
 
 
 def is_recording() -> bool:

@@ -17,7 +17,8 @@ Called with plain numbers at the top level, they return plain floats.
 
 How nesting works: every call lifts the arguments it differentiates to fresh
 Values, runs `f`, and reads the derivatives off the recorded graph. At the top
-level that is one ``backward()``, with gradients as floats. Inside another
+level that is one reverse pass with gradients as floats (`differentiate` with
+``create_graph=False``: no Value's ``.grad`` changes). Inside another
 derivative (an argument is a Value, or an outer `grad` is running `f`), it is
 `differentiate()`, whose gradients are Values with graphs of their own, built
 from the same table of primitives, so the outer call can differentiate them.
@@ -30,7 +31,7 @@ from __future__ import annotations
 from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
-from .engine import IDENTITY, Value, apply, differentiate, push_forward
+from .engine import IDENTITY, Value, apply, differentiate, enable_grad, push_forward
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -76,7 +77,8 @@ class _Call:
         self.inputs: list[Value] = [call_args[i] for i in positions]
         token = _depth.set(_depth.get() + 1)
         try:
-            self.output = f(*call_args)
+            with enable_grad():  # derivatives need the graph, even when called inside no_grad()
+                self.output = f(*call_args)
         finally:
             _depth.reset(token)
         self.name = name
@@ -92,13 +94,8 @@ class _Call:
         )
 
     def gradients(self, out: Value) -> tuple[Any, ...]:
-        """d(out)/d(each input): Values when nested, floats at the top level."""
-        if self.nested:
-            return differentiate(out, self.inputs)
-        for x in self.inputs:
-            x.grad = 0.0
-        out.backward()
-        return tuple(x.grad for x in self.inputs)
+        """d(out)/d(each input): Values when nested, floats at the top level; no ``.grad`` changes."""
+        return differentiate(out, self.inputs, create_graph=self.nested)
 
     def result(self, v: Any) -> Any:
         """A Value as the caller should see it: itself when nested, else its float."""

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .engine import Value, data_of, differentiate, no_grad, push_forward
+from .engine import Value, data_of, differentiate, enable_grad, no_grad, push_forward
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -63,14 +63,14 @@ def numeric_grad(f: Callable[..., Any], *args: float, eps: float = 1e-6) -> list
 
 
 def exact_grad(f: Callable[..., Any], *args: float) -> list[float]:
-    """The exact gradient of `f` at `args` by one forward and one backward pass."""
+    """The exact gradient of `f` at `args` by one forward and one reverse pass (no ``.grad`` changes)."""
     inputs = [Value(a) for a in args]
-    out = f(*inputs)
-    if isinstance(out, Value):
-        out.backward()
-    else:
+    with enable_grad():
+        out = f(*inputs)
+    if not isinstance(out, Value):
         data_of(out, "exact_grad", "the function's result")  # a constant function: every slope is 0
-    return [x.grad for x in inputs]
+        return [0.0] * len(inputs)
+    return list(differentiate(out, inputs, create_graph=False))
 
 
 def _table(title: str, rows: Sequence[tuple[str, float, float]], atol: float, rtol: float) -> tuple[bool, str]:
@@ -126,7 +126,8 @@ def gradcheck(
     rng = random.Random(seed)
     direction = [rng.uniform(-1.0, 1.0) for _ in point]
     inputs = [Value(a) for a in point]
-    out = f(*inputs)
+    with enable_grad():
+        out = f(*inputs)
     forward = push_forward([out], dict(zip(inputs, direction)))[0] if isinstance(out, Value) else 0.0
     rows.append(("jvp", float(forward), sum(g * d for g, d in zip(exact, direction))))
 
@@ -141,7 +142,8 @@ def gradcheck(
 def _second_order_rows(f: Callable[..., Any], point: list[float], eps: float) -> list[tuple[str, float, float]]:
     """Exact Hessian entries next to central differences of the exact gradient."""
     inputs = [Value(a) for a in point]
-    out = f(*inputs)
+    with enable_grad():
+        out = f(*inputs)
     if not isinstance(out, Value):
         return []
     first = differentiate(out, inputs)

@@ -238,3 +238,21 @@ def test_importing_the_package_does_not_need_hypothesis():
     code = "import sys, autograd_lite; assert 'hypothesis' not in sys.modules; print('ok')"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert result.stdout.strip() == "ok", result.stderr
+
+
+def test_grad_leaves_captured_values_alone():
+    """grad computes derivatives without adding into the .grad of Values the function closes over."""
+    w = Value(3.0)
+    assert grad(lambda x: x * w)(2.0) == 3.0
+    assert w.grad == 0.0
+
+
+def test_derivatives_work_inside_no_grad():
+    """grad, hessian and numeric_grad of a gradient work even inside no_grad()."""
+    from autograd_lite import no_grad, numeric_grad
+
+    with no_grad():
+        assert grad(lambda x: x**3)(2.0) == 12.0
+        assert hessian(lambda x: x**3)(2.0) == [[12.0]]
+        assert numeric_grad(grad(lambda x: x**3), 2.0)[0] == pytest.approx(12.0, rel=1e-6)
+    assert numeric_grad(grad(lambda x: x**3), 2.0)[0] == pytest.approx(12.0, rel=1e-6)

@@ -159,3 +159,13 @@ def test_sum_and_dot_are_single_nodes():
         al.dot(ws[:2], xs[:1])
     with pytest.raises(TypeError, match="sum_: item 1 must be a Value or a real number, got str"):
         al.sum_([1.0, "2"])
+
+
+def test_enable_grad_records_inside_no_grad():
+    """enable_grad() turns recording back on inside no_grad(), and both restore what they found."""
+    x = Value(2.0)
+    with al.no_grad():
+        with al.enable_grad():
+            assert not (x * x).is_leaf
+        assert (x * x).is_leaf
+    assert al.is_recording()
