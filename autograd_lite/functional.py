@@ -159,7 +159,7 @@ def jacobian(f: Function, argnums: ArgNums = None) -> Function:
             if not isinstance(y, (Value, int, float)):
                 raise TypeError(f"jacobian: output {i} must be a Value or a number, got {type(y).__name__} {y!r}")
             y = y if isinstance(y, Value) else Value(y)
-            rows.append([call.result(d) for d in differentiate(y, call.inputs)])
+            rows.append([call.result(d) for d in differentiate(y, call.inputs, create_graph=call.nested)])
         return rows
 
     return jacobian_matrix
