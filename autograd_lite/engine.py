@@ -122,6 +122,18 @@ def _sqrt(x: float) -> float:
     return math.sqrt(x)
 
 
+def _sin(x: float) -> float:
+    if math.isinf(x):
+        raise ValueError(f"sin: needs a finite x, got x={x!r}")
+    return math.sin(x)
+
+
+def _cos(x: float) -> float:
+    if math.isinf(x):
+        raise ValueError(f"cos: needs a finite x, got x={x!r}")
+    return math.cos(x)
+
+
 def _sigmoid(x: float) -> float:
     # Two forms, so that exp() only ever sees a non-positive argument: stable for any x.
     if x >= 0.0:
@@ -237,9 +249,9 @@ SIGMOID = Primitive("sigmoid", 1, _sigmoid, lambda x, out: (out * (1.0 - out),))
 # d/dx max(x, 0) = 1 if x > 0 else 0    (0 at x = 0)
 RELU = Primitive("relu", 1, _relu, lambda x, out: (_step(x),))
 # d/dx sin x = cos x
-SIN = Primitive("sin", 1, math.sin, lambda x, out: (cos(x),))
+SIN = Primitive("sin", 1, _sin, lambda x, out: (cos(x),))
 # d/dx cos x = −sin x
-COS = Primitive("cos", 1, math.cos, lambda x, out: (-sin(x),))
+COS = Primitive("cos", 1, _cos, lambda x, out: (-sin(x),))
 # d/dx ln(1 + eˣ) = σ(x)
 SOFTPLUS = Primitive("softplus", 1, _softplus, lambda x, out: (sigmoid(x),))
 
@@ -290,8 +302,8 @@ def _real(x: object, where: str) -> float:
     """`x` as a float, or a TypeError naming `where` and what was given."""
     if isinstance(x, (float, numbers.Real)):
         f = float(x)
-        if f != f:
-            raise ValueError(f"{where}: got nan, which has no derivative")
+        if f != f or f in (math.inf, -math.inf):
+            raise ValueError(f"{where}: expected a finite number, got {f!r}")
         return f
     raise TypeError(f"{where}: expected a real number, got {type(x).__name__} {x!r}")
 
@@ -316,6 +328,12 @@ def _constant(x: float) -> Value:
     return node
 
 
+def _nan_error(op: Primitive, xs: Sequence[float]) -> ValueError:
+    # Only infinite inputs get here (every domain error is caught before): inf − inf, 0 · inf, …
+    shown = ", ".join(repr(x) for x in xs)
+    return ValueError(f"{op.name}: the result is nan for ({shown})")
+
+
 def _derivative_error(op: Primitive, xs: tuple[float, ...], error: ArithmeticError) -> ArithmeticError:
     shown = ", ".join(repr(x) for x in xs)
     return type(error)(f"{op.name}: the derivative is undefined (infinite) at ({shown}): {error}")
@@ -330,6 +348,8 @@ def _unary(op: Primitive, a: Value) -> Value:
     """Apply a one-input primitive: compute the value and, when recording, its derivative."""
     x = a.data
     out = op.value(x)
+    if out != out:
+        raise _nan_error(op, (x,))
     if not _recording:
         return _node(out, (), (), None)
     try:
@@ -345,6 +365,8 @@ def _binary(op: Primitive, a: Value, b: Value) -> Value:
     """Apply a two-input primitive: compute the value and, when recording, its derivatives."""
     x, y = a.data, b.data
     out = op.value(x, y)
+    if out != out:
+        raise _nan_error(op, (x, y))
     if not _recording:
         return _node(out, (), (), None)
     try:
@@ -360,6 +382,8 @@ def apply(op: Primitive, *args: Value) -> Value:
     """Apply any primitive to Values (n-ary rows included) and record the node."""
     xs = [a.data for a in args]
     out = op.value(*xs)
+    if out != out:
+        raise _nan_error(op, xs)
     if not _recording:
         return _node(out, (), (), None)
     try:

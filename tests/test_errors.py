@@ -73,3 +73,21 @@ def test_no_silent_nan_from_huge_inputs():
     for x in (1e308, -1e308):
         for name in ("sigmoid", "tanh", "softplus", "relu"):
             assert not math.isnan(getattr(Value(x), name)().data)
+
+
+@pytest.mark.parametrize(
+    ("compute", "words"),
+    [
+        (lambda inf: inf - inf, r"sub: the result is nan for \(inf, inf\)"),
+        (lambda inf: inf * 0.0, r"mul: the result is nan for \(inf, 0.0\)"),
+        (lambda inf: al.sum_([inf, -inf]), r"sum: the result is nan for \(inf, -inf\)"),
+        (lambda inf: (inf - 1e308).sin(), r"sin: needs a finite x, got x=inf"),
+        (lambda inf: (-inf).cos(), r"cos: needs a finite x, got x=-inf"),
+    ],
+)
+def test_infinities_never_turn_into_a_silent_nan(compute, words):
+    """An operation whose result would be nan (only possible from infinite inputs) raises ValueError instead."""
+    inf = Value(1e308) * 10.0  # Value(inf) is refused; a float overflow is how an infinity gets in
+    assert inf.data == math.inf
+    with pytest.raises(ValueError, match=words):
+        compute(inf)

@@ -30,10 +30,11 @@ def test_value_rejects_what_is_not_a_real_number(bad):
         Value(bad)
 
 
-def test_value_rejects_nan():
-    """nan has no derivative, so it is refused at the door."""
-    with pytest.raises(ValueError, match="nan"):
-        Value(float("nan"))
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf])
+def test_value_rejects_nan_and_infinities(bad):
+    """nan and ±inf have no derivative, so they are refused at the door."""
+    with pytest.raises(ValueError, match=f"Value: expected a finite number, got {bad!r}"):
+        Value(bad)
 
 
 @pytest.mark.parametrize(
