@@ -220,16 +220,25 @@ def mlp_hand(size: int) -> Run:
     return Run(run, lambda: (state["loss"], state["grads"]))  # type: ignore[arg-type,return-value]
 
 
-def mlp_autograd_lite(size: int) -> Run:
+def mlp_training_set_up(size: int) -> tuple[Callable[[], al.Value], list[al.Value], al.SGD]:
+    """The loss as a function of the network (building its graph), the parameters, and the optimizer."""
     points, labels = moons(size)
     net = initial_mlp()
     params = net.parameters()
-    opt = al.SGD(params, lr=MLP_LR)
+
+    def loss() -> al.Value:
+        return hinge([net(list(p)) for p in points], labels)
+
+    return loss, params, al.SGD(params, lr=MLP_LR)
+
+
+def mlp_autograd_lite(size: int) -> Run:
+    make_loss, params, opt = mlp_training_set_up(size)
     state: dict[str, object] = {"loss": 0.0, "grads": []}
 
     def run() -> None:
         opt.zero_grad()
-        loss = hinge([net(list(p)) for p in points], labels)
+        loss = make_loss()
         loss.backward()
         state["loss"], state["grads"] = loss.data, [p.grad for p in params]
         opt.step()
@@ -238,11 +247,8 @@ def mlp_autograd_lite(size: int) -> Run:
 
 
 def mlp_autograd_lite_replay(size: int) -> Run:
-    points, labels = moons(size)
-    net = initial_mlp()
-    params = net.parameters()
-    opt = al.SGD(params, lr=MLP_LR)
-    tape = al.compile(hinge([net(list(p)) for p in points], labels))
+    make_loss, params, opt = mlp_training_set_up(size)
+    tape = al.compile(make_loss())  # the graph is built once, here
     state: dict[str, object] = {"loss": 0.0, "grads": []}
 
     def run() -> None:
