@@ -311,37 +311,29 @@ def _real(x: object, where: str) -> float:
 _new = object.__new__
 
 
-def _node(data: float, parents: tuple[Value, ...], local: tuple[float, ...], op: Primitive | None) -> Value:
-    """Make a Value without the user-facing checks of `Value(...)` (the hot path)."""
-    node = _new(Value)
-    node.data = data
-    node.grad = 0.0
-    node._parents = parents
-    node._local = local
-    node._op = op
-    return node
-
-
 def _constant(x: float) -> Value:
+    """A leaf made without the user-facing checks of `Value(...)`: lifted numbers, and results in no_grad()."""
     node = _new(Value)
     node.data, node.grad, node._parents, node._local, node._op = x, 0.0, (), (), None
     return node
 
 
+def _shown(xs: Sequence[float]) -> str:
+    return ", ".join(repr(x) for x in xs)
+
+
 def _nan_error(op: Primitive, xs: Sequence[float]) -> ValueError:
     # Only infinite inputs get here (every domain error is caught before): inf − inf, 0 · inf, …
-    shown = ", ".join(repr(x) for x in xs)
-    return ValueError(f"{op.name}: the result is nan for ({shown})")
+    return ValueError(f"{op.name}: the result is nan for ({_shown(xs)})")
 
 
-def _derivative_error(op: Primitive, xs: tuple[float, ...], error: ArithmeticError) -> ArithmeticError:
-    shown = ", ".join(repr(x) for x in xs)
-    return type(error)(f"{op.name}: the derivative is undefined (infinite) at ({shown}): {error}")
+def _derivative_error(op: Primitive, xs: Sequence[float], error: ArithmeticError) -> ArithmeticError:
+    return type(error)(f"{op.name}: the derivative is undefined (infinite) at ({_shown(xs)}): {error}")
 
 
 # The three functions below are the hot path of the library: every operation
 # passes through one of them. They read the row's `value` and `derivs`, and make
-# the node in place (the body of `_node`, written out to save a call).
+# the node in place (written out rather than in a helper, to save a call).
 
 
 def _unary(op: Primitive, a: Value) -> Value:
@@ -351,7 +343,7 @@ def _unary(op: Primitive, a: Value) -> Value:
     if out != out:
         raise _nan_error(op, (x,))
     if not _recording:
-        return _node(out, (), (), None)
+        return _constant(out)
     try:
         local = op.derivs(x, out)
     except ArithmeticError as error:
@@ -368,7 +360,7 @@ def _binary(op: Primitive, a: Value, b: Value) -> Value:
     if out != out:
         raise _nan_error(op, (x, y))
     if not _recording:
-        return _node(out, (), (), None)
+        return _constant(out)
     try:
         local = op.derivs(x, y, out)
     except ArithmeticError as error:
@@ -385,11 +377,11 @@ def apply(op: Primitive, *args: Value) -> Value:
     if out != out:
         raise _nan_error(op, xs)
     if not _recording:
-        return _node(out, (), (), None)
+        return _constant(out)
     try:
         local = op.derivs(*xs, out)
     except ArithmeticError as error:
-        raise _derivative_error(op, tuple(xs), error) from None
+        raise _derivative_error(op, xs, error) from None
     node = _new(Value)
     node.data, node.grad, node._parents, node._local, node._op = out, 0.0, args, local, op
     return node
