@@ -62,15 +62,21 @@ def numeric_grad(f: Callable[..., Any], *args: float, eps: float = 1e-6) -> list
     return slopes
 
 
-def exact_grad(f: Callable[..., Any], *args: float) -> list[float]:
-    """The exact gradient of `f` at `args` by one forward and one reverse pass (no ``.grad`` changes)."""
-    inputs = [Value(a) for a in args]
+def _record(f: Callable[..., Any], point: Sequence[float], where: str) -> tuple[list[Value], Value | None]:
+    """Fresh leaves at `point` and `f` recorded on them; None in place of a constant function's number."""
+    inputs = [Value(a) for a in point]
     with enable_grad():
         out = f(*inputs)
-    if not isinstance(out, Value):
-        data_of(out, "exact_grad", "the function's result")  # a constant function: every slope is 0
-        return [0.0] * len(inputs)
-    return list(differentiate(out, inputs, create_graph=False))
+    if isinstance(out, Value):
+        return inputs, out
+    data_of(out, where, "the function's result")  # a number: a constant function, every slope is 0
+    return inputs, None
+
+
+def exact_grad(f: Callable[..., Any], *args: float) -> list[float]:
+    """The exact gradient of `f` at `args` by one forward and one reverse pass (no ``.grad`` changes)."""
+    inputs, out = _record(f, args, "exact_grad")
+    return [0.0] * len(inputs) if out is None else list(differentiate(out, inputs, create_graph=False))
 
 
 def _table(title: str, rows: Sequence[tuple[str, float, float]], atol: float, rtol: float) -> tuple[bool, str]:
@@ -116,7 +122,8 @@ def gradcheck(
     if order not in (1, 2):
         raise ValueError(f"gradcheck: order must be 1 or 2, got {order!r}")
     point = [float(a) for a in args]
-    exact = exact_grad(f, *point)
+    inputs, out = _record(f, point, "gradcheck")  # one recording serves every exact derivative below
+    exact = [0.0] * len(point) if out is None else list(differentiate(out, inputs, create_graph=False))
     numeric = numeric_grad(f, *point, eps=eps)
     rows = [(f"x{i}", e, n) for i, (e, n) in enumerate(zip(exact, numeric))]
 
@@ -125,27 +132,21 @@ def gradcheck(
 
     rng = random.Random(seed)
     direction = [rng.uniform(-1.0, 1.0) for _ in point]
-    inputs = [Value(a) for a in point]
-    with enable_grad():
-        out = f(*inputs)
-    forward = push_forward([out], dict(zip(inputs, direction)))[0] if isinstance(out, Value) else 0.0
+    forward = 0.0 if out is None else push_forward([out], dict(zip(inputs, direction)))[0]
     rows.append(("jvp", float(forward), sum(g * d for g, d in zip(exact, direction))))
 
-    if order == 2:
-        rows += _second_order_rows(f, point, eps)
+    if order == 2 and out is not None:
+        rows += _second_order_rows(f, out, inputs, point, eps)
     ok, text = _table(f"gradcheck failed at {tuple(point)}", rows, atol, rtol)
     if not ok:
         raise GradcheckError(text)
     return True
 
 
-def _second_order_rows(f: Callable[..., Any], point: list[float], eps: float) -> list[tuple[str, float, float]]:
-    """Exact Hessian entries next to central differences of the exact gradient."""
-    inputs = [Value(a) for a in point]
-    with enable_grad():
-        out = f(*inputs)
-    if not isinstance(out, Value):
-        return []
+def _second_order_rows(
+    f: Callable[..., Any], out: Value, inputs: list[Value], point: list[float], eps: float
+) -> list[tuple[str, float, float]]:
+    """Exact Hessian entries (from `out` recorded at `point`) next to central differences of the exact gradient."""
     first = differentiate(out, inputs)
     rows = []
     for j, x in enumerate(point):
