@@ -51,6 +51,7 @@ __all__ = [
     "differentiate",
     "dot",
     "enable_grad",
+    "evaluate",
     "exp",
     "is_recording",
     "log",
@@ -331,9 +332,9 @@ def _derivative_error(op: Primitive, xs: Sequence[float], error: ArithmeticError
     return type(error)(f"{op.name}: the derivative is undefined (infinite) at ({_shown(xs)}): {error}")
 
 
-# The three functions below are the hot path of the library: every operation
-# passes through one of them. They read the row's `value` and `derivs`, and make
-# the node in place (written out rather than in a helper, to save a call).
+# The functions below are the hot path of the library: every operation passes
+# through one of them. `_unary` and `_binary` do what `evaluate` does, written
+# out for one and two inputs, and make the node in place, to save calls.
 
 
 def _unary(op: Primitive, a: Value) -> Value:
@@ -370,18 +371,30 @@ def _binary(op: Primitive, a: Value, b: Value) -> Value:
     return node
 
 
-def apply(op: Primitive, *args: Value) -> Value:
-    """Apply any primitive to Values (n-ary rows included) and record the node."""
-    xs = [a.data for a in args]
+def evaluate(op: Primitive, xs: Sequence[float], derivatives: bool = True) -> tuple[float, tuple[float, ...]]:
+    """A row's value and local derivatives at the floats `xs`, with every check of the eager engine.
+
+    Graph replay uses it too, so a replayed node fails exactly as an eager one would.
+
+    >>> evaluate(MUL, [3.0, 4.0])
+    (12.0, (4.0, 3.0))
+    """
     out = op.value(*xs)
     if out != out:
         raise _nan_error(op, xs)
-    if not _recording:
-        return _constant(out)
+    if not derivatives:
+        return out, ()
     try:
-        local = op.derivs(*xs, out)
+        return out, op.derivs(*xs, out)
     except ArithmeticError as error:
         raise _derivative_error(op, xs, error) from None
+
+
+def apply(op: Primitive, *args: Value) -> Value:
+    """Apply any primitive to Values (n-ary rows included) and record the node."""
+    out, local = evaluate(op, [a.data for a in args], derivatives=_recording)
+    if not _recording:
+        return _constant(out)
     node = _new(Value)
     node.data, node.grad, node._parents, node._local, node._op = out, 0.0, args, local, op
     return node

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .engine import CollectorPaused, Value, topological_order
+from .engine import CollectorPaused, Value, evaluate, topological_order
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -70,10 +70,7 @@ class Tape:
             for i, leaf in self.leaves:
                 data[i] = leaf.data
             for i, op, parents in self.steps:
-                xs = [data[p] for p in parents]
-                out = op.value(*xs)
-                data[i] = out
-                local[i] = op.derivs(*xs, out)
+                data[i], local[i] = evaluate(op, [data[p] for p in parents])
         self._current = True
         return data[-1]
 

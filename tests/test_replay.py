@@ -102,3 +102,21 @@ def test_compile_needs_a_value():
     """compile() of anything else is a TypeError naming what it got."""
     with pytest.raises(TypeError, match="got float"):
         al.compile(1.0)
+
+
+@pytest.mark.parametrize(
+    ("build", "good", "bad", "error", "words"),
+    [
+        (lambda x: (x - 1.0).sqrt(), 2.0, 1.0, ZeroDivisionError, r"sqrt: the derivative is undefined \(infinite\)"),
+        (lambda x: x * 1e308 - x * 1e308, 1.0, 10.0, ValueError, r"sub: the result is nan for \(inf, inf\)"),
+    ],
+)
+def test_replay_fails_with_the_eager_message(build, good, bad, error, words):
+    """Derivative and nan errors in a replay carry the same message as in the eager engine."""
+    x = Value(good)
+    tape = al.compile(build(x))
+    with pytest.raises(error, match=words):
+        build(Value(bad))
+    x.data = bad
+    with pytest.raises(error, match=words):
+        tape.forward()
