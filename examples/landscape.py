@@ -18,7 +18,7 @@ import argparse
 import sys
 
 from fit_line import loss  # the line-fit problem of the main example
-from plotting import Canvas, matplotlib_or_none
+from plotting import Canvas, pyplot_or_explain, save
 
 from autograd_lite import Value
 from autograd_lite.optim import SGD
@@ -84,9 +84,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def save_png(filename: str, grid: list[float], heights: list[float], path: list[float], slopes_at: list[float]) -> None:
-    plt = matplotlib_or_none()
+    plt = pyplot_or_explain()
     if plt is None:
-        print("\n(matplotlib is not installed: no PNG; pip install '.[plot]' for one)")
         return
     fig, ax = plt.subplots(figsize=(7, 4.2))
     ax.plot(grid, heights, color="0.3", label="loss(w)")
@@ -101,10 +100,7 @@ def save_png(filename: str, grid: list[float], heights: list[float], path: list[
     ax.set_ylim(0, 30)
     ax.set_title("Line fit y = w·x: the loss landscape and the descent path")
     ax.legend()
-    fig.tight_layout()
-    fig.savefig(filename, dpi=110)
-    plt.close(fig)
-    print(f"\nSaved the picture to {filename}")
+    save(plt, fig, filename)
 
 
 if __name__ == "__main__":

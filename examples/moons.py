@@ -18,7 +18,7 @@ import random
 import sys
 import time
 
-from plotting import Canvas, matplotlib_or_none
+from plotting import Canvas, pyplot_or_explain, save
 
 from autograd_lite import Value, no_grad
 from autograd_lite.nn import MLP, hinge
@@ -84,9 +84,8 @@ def boundary_text(model: MLP, points: list[Point], labels: list[int]) -> str:
 
 
 def save_png(filename: str, model: MLP, points: list[Point], labels: list[int]) -> None:
-    plt = matplotlib_or_none()
+    plt = pyplot_or_explain()
     if plt is None:
-        print("(matplotlib is not installed: no PNG; pip install '.[plot]' for one)")
         return
     xs = [-1.5 + 4.0 * k / 120 for k in range(121)]
     ys = [-1.0 + 2.5 * k / 75 for k in range(76)]
@@ -99,10 +98,7 @@ def save_png(filename: str, model: MLP, points: list[Point], labels: list[int]) 
         ax.scatter([p[0] for p, y in zip(points, labels) if y == label],
                    [p[1] for p, y in zip(points, labels) if y == label], c=color, marker=marker, s=18)
     ax.set_title("Two moons: the decision boundary of MLP(2, [16, 16, 1])")
-    fig.tight_layout()
-    fig.savefig(filename, dpi=110)
-    plt.close(fig)
-    print(f"Saved the picture to {filename}")
+    save(plt, fig, filename)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -78,3 +78,19 @@ def matplotlib_or_none() -> ModuleType | None:
     import matplotlib.pyplot as plt
 
     return plt
+
+
+def pyplot_or_explain() -> ModuleType | None:
+    """pyplot for an example's optional PNG, or None after saying how to get matplotlib."""
+    plt = matplotlib_or_none()
+    if plt is None:
+        print("\n(matplotlib is not installed: no PNG; pip install '.[plot]' for one)")
+    return plt
+
+
+def save(plt: ModuleType, fig: object, filename: str) -> None:
+    """Write a finished figure to `filename`, free it, and say where it went."""
+    fig.tight_layout()  # type: ignore[attr-defined]
+    fig.savefig(filename, dpi=110)  # type: ignore[attr-defined]
+    plt.close(fig)
+    print(f"\nSaved the picture to {filename}")

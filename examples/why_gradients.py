@@ -33,7 +33,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import pairwise
 
-from plotting import Canvas, matplotlib_or_none
+from plotting import Canvas, pyplot_or_explain, save
 
 from autograd_lite import Value, no_grad, numeric_grad
 from autograd_lite.optim import SGD, Adam, Optimizer, TrialAndError
@@ -226,9 +226,8 @@ def zigzag(show: int = 8) -> dict[str, tuple[Path, int | None]]:
 
 
 def save_png(filename: str, results: list[Result], paths: dict[str, tuple[Path, int | None]]) -> None:
-    plt = matplotlib_or_none()
+    plt = pyplot_or_explain()
     if plt is None:
-        print("\n(matplotlib is not installed: no PNG; pip install '.[plot]' for one)")
         return
     fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.6))
     for method, style in zip(METHODS, ("o-", "s--", "^:")):
@@ -250,10 +249,7 @@ def save_png(filename: str, results: list[Result], paths: dict[str, tuple[Path, 
     right.plot([0], [0], "k*", markersize=10)
     right.set_title("½(x² + 50y²): the first 60 steps")
     right.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(filename, dpi=110)
-    plt.close(fig)
-    print(f"\nSaved the picture to {filename}")
+    save(plt, fig, filename)
 
 
 def main(argv: list[str] | None = None) -> int:
