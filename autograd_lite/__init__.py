@@ -14,8 +14,12 @@ Contents:
 * `autograd_lite.optim` — `SGD`, `Adam`, and the `TrialAndError` baseline.
 * `autograd_lite.nn` — `Neuron`, `Layer`, `MLP` and losses; `autograd_lite.viz` —
   pictures of the graph.
-* ``compile(output)`` — record a graph once and replay it (`autograd_lite.replay`);
-  not in ``__all__``, so ``from autograd_lite import *`` leaves the builtin alone.
+* `compile` — ``compile(output)`` records a graph once and replays it, guarded
+  against a changed branch (`autograd_lite.replay`). Like ``torch.compile``, it
+  shares its name with a builtin: ``from autograd_lite import *`` brings it in.
+* Errors: `NonFiniteGradientError` (a gradient became inf or nan),
+  `BranchChangedError` (a replay would take another branch), `GradcheckError`;
+  every other error is a builtin exception naming the operation.
 
 >>> import autograd_lite as al
 >>> w = al.Value(1.0)
@@ -27,9 +31,12 @@ Contents:
 True
 """
 
+from typing import TYPE_CHECKING
+
 from . import optim
 from .engine import (
     PRIMITIVES,
+    NonFiniteGradientError,
     Primitive,
     Value,
     abs_,
@@ -54,21 +61,37 @@ from .engine import (
 from .functional import grad, hessian, hvp, jacobian, jvp, value_and_grad
 from .numeric import GradcheckError, gradcheck, numeric_grad
 from .optim import SGD, Adam, TrialAndError
-from .replay import Tape, compile  # noqa: F401 - not in __all__: `import *` must not hide the builtin
+from .replay import BranchChangedError, Tape, compile
+
+if TYPE_CHECKING:
+    from . import nn, viz
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> object:
+    # `al.nn` and `al.viz` load on first use, so `import autograd_lite` stays quick.
+    if name in ("nn", "viz"):
+        import importlib
+
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'autograd_lite' has no attribute {name!r}")
+
 
 __all__ = [
     "PRIMITIVES",
     "SGD",
     "Adam",
+    "BranchChangedError",
     "GradcheckError",
+    "NonFiniteGradientError",
     "Primitive",
     "Tape",
     "TrialAndError",
     "Value",
     "__version__",
     "abs_",
+    "compile",
     "cos",
     "differentiate",
     "dot",
@@ -82,6 +105,7 @@ __all__ = [
     "jacobian",
     "jvp",
     "log",
+    "nn",
     "no_grad",
     "numeric_grad",
     "optim",
@@ -95,4 +119,5 @@ __all__ = [
     "tanh",
     "topological_order",
     "value_and_grad",
+    "viz",
 ]

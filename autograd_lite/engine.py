@@ -9,12 +9,19 @@ The file reads top to bottom:
 
 1. Value functions with domain checks (what each primitive computes).
 2. The table of primitives (value and local derivatives, one row each).
-3. `Value`, which records a node for every primitive applied to it, and its
+3. Recording on and off: `no_grad()` and `enable_grad()`, per thread and per
+   asyncio task.
+4. `Value`, which records a node for every primitive applied to it, and its
    `backward()`: reverse mode, the chain rule in one loop, gradients as floats.
-4. Walking the graph: a topological order without recursion.
-5. `differentiate()` and `push_forward()`: the same table read again, for
+5. Walking the graph: a topological order without recursion.
+6. `differentiate()` and `push_forward()`: the same table read again, for
    gradients that are Values themselves (higher order) and for forward mode.
-6. `no_grad()`, and the functions (`exp`, `sin`, `dot`, …) for Values or numbers.
+7. The functions (`exp`, `sin`, `dot`, …) for Values or numbers.
+
+Every number that enters is checked once, where it enters: a Value holds a
+finite float, an operation whose result would overflow or be nan raises,
+naming the operation, and a gradient that becomes inf or nan raises
+`NonFiniteGradientError` at the node where it first did.
 
 >>> x = Value(3.0)
 >>> y = x * x + 2 * x        # y = x² + 2x
@@ -30,10 +37,13 @@ import gc
 import math
 import numbers
 import operator
+import sys
+from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # names for annotations only: importing `typing` at run time costs start-up time
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Hashable, Iterable, Sequence
+    from types import FrameType
     from typing import Any, TypeVar
 
     V = TypeVar("V", "Value", float)
@@ -42,10 +52,13 @@ if TYPE_CHECKING:  # names for annotations only: importing `typing` at run time 
 __all__ = [
     "PRIMITIVES",
     "CollectorPaused",
+    "Comparison",
+    "NonFiniteGradientError",
     "Primitive",
     "Value",
     "abs_",
     "apply",
+    "comparisons_of",
     "cos",
     "data_of",
     "differentiate",
@@ -187,7 +200,10 @@ class Primitive:
     ``derivs(*xs, out)`` returns one local derivative ∂out/∂xᵢ per input. It is
     written with arithmetic operators and the functions of this module only, so
     it works on floats (the fast first-order path) *and* on Values (which makes
-    the derivatives differentiable again: higher order for free).
+    the derivatives differentiable again: higher order for free). Where a
+    derivative is infinite (``derivs`` raises an ArithmeticError, as √x does
+    at 0), the node stores ``inf``, and `backward` raises only if a non-zero
+    gradient flows into it.
 
     >>> MUL.value(3.0, 4.0), MUL.derivs(3.0, 4.0, 12.0)
     (12.0, (4.0, 3.0))
@@ -241,7 +257,7 @@ ABS = Primitive("abs", 1, abs, lambda x, out: (_sign(x),))
 EXP = Primitive("exp", 1, _exp, lambda x, out: (out,))
 # d/dx ln x = 1/x
 LOG = Primitive("log", 1, _log, lambda x, out: (1.0 / x,))
-# d/dx √x = 1/(2√x) = 0.5/out      (infinite at x = 0: an error there)
+# d/dx √x = 1/(2√x) = 0.5/out      (infinite at x = 0: an error only if a gradient flows in)
 SQRT = Primitive("sqrt", 1, _sqrt, lambda x, out: (0.5 / out,))
 # d/dx tanh x = 1 − tanh² x = 1 − out²
 TANH = Primitive("tanh", 1, math.tanh, lambda x, out: (1.0 - out * out,))
@@ -292,21 +308,165 @@ def power_by(c: float) -> Primitive:
 
 
 # ---------------------------------------------------------------------------
-# 3. Value
+# 3. Recording on and off
+#
+# Whether operations record the graph is a context variable, so each thread
+# and each asyncio task has its own: one thread inside `no_grad()` never
+# changes what another records. The open `with` blocks of a context are kept
+# as a stack of switches, each (on, the manager that opened it, the frame of a
+# generator or coroutine that opened it, else None), innermost last. Leaving
+# a block removes its own switch, so managers can be nested, reused and
+# shared. A switch opened inside a generator counts only while that generator
+# runs: while it is suspended at a `yield`, its caller sees its own state.
 # ---------------------------------------------------------------------------
 
-# Recording is switched off inside `with no_grad():`; see `no_grad` below.
-_recording = True
+_Switch = tuple[bool, object, "FrameType | None"]
+_switches: ContextVar[tuple[_Switch, ...]] = ContextVar("autograd_lite_switches", default=())
+# What `is_recording()` answers, kept ready: True or False, or None while a
+# generator's switch is open and the answer depends on whether it is running.
+_state: ContextVar[bool | None] = ContextVar("autograd_lite_recording", default=True)
+_mode = _state.get  # read once per operation: `_mode() is True` is the fast path
+
+# The code flags of frames that can be suspended: generators, coroutines,
+# iterable coroutines and async generators (inspect.CO_GENERATOR and friends).
+_SUSPENDABLE = 0x20 | 0x80 | 0x100 | 0x200
+
+
+def is_recording() -> bool:
+    """False inside ``no_grad()``, True otherwise (and inside ``enable_grad()``), for this thread or task."""
+    state = _state.get()
+    if state is not None:
+        return state
+    for on, _, frame in reversed(_switches.get()):
+        if frame is None or frame.f_back is not None:  # a suspended generator's frame has no caller
+            return on
+    return True
+
+
+def _set_switches(switches: tuple[_Switch, ...]) -> None:
+    _switches.set(switches)
+    if any(frame is not None for _, _, frame in switches):
+        _state.set(None)
+    else:
+        _state.set(switches[-1][0] if switches else True)
+
+
+class _Recording:
+    """Set whether operations record the graph inside a ``with`` block (or a decorated function)."""
+
+    __slots__ = ()
+    _on = True
+
+    def __new__(cls, func: Callable[..., Any] | None = None) -> Any:
+        # `@no_grad` without parentheses decorates at once, as `@no_grad()` does.
+        manager = super().__new__(cls)
+        return manager if func is None else manager(func)
+
+    def __enter__(self) -> None:
+        frame = sys._getframe(1)
+        suspendable = frame if frame.f_code.co_flags & _SUSPENDABLE else None
+        _set_switches((*_switches.get(), (self._on, self, suspendable)))
+
+    def __exit__(self, *exc_info: object) -> None:
+        switches = _switches.get()
+        for i in reversed(range(len(switches))):
+            if switches[i][1] is self:  # this manager's innermost switch
+                _set_switches(switches[:i] + switches[i + 1 :])
+                return
+
+    def __call__(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        """Use as a decorator: the whole call runs inside the block (a generator: each time it runs)."""
+        import inspect  # only when decorating: it is slow to import
+
+        if inspect.isasyncgenfunction(func):
+            raise TypeError(f"{type(self).__name__}: cannot decorate an async generator; use a with block inside it")
+        if inspect.isgeneratorfunction(func):
+
+            def generator(*args: Any, **kwargs: Any) -> Any:
+                with self:  # a switch in a generator frame: it counts only while the generator runs
+                    return (yield from func(*args, **kwargs))
+
+            return functools.wraps(func)(generator)
+        if inspect.iscoroutinefunction(func):
+
+            async def coroutine(*args: Any, **kwargs: Any) -> Any:
+                with self:
+                    return await func(*args, **kwargs)
+
+            return functools.wraps(func)(coroutine)
+
+        def function(*args: Any, **kwargs: Any) -> Any:
+            with self:
+                return func(*args, **kwargs)
+
+        return functools.wraps(func)(function)
+
+
+class no_grad(_Recording):
+    """Inside ``with no_grad():`` operations compute values but record no graph.
+
+    Results are leaves, so nothing inside is differentiated and no memory is
+    spent on nodes. Recording resumes on leaving the block, even after an
+    error. Blocks nest, one manager can be reused, and the setting belongs to
+    the thread (or asyncio task) that opened the block, as PyTorch's grad mode
+    does. ``@no_grad()`` (or ``@no_grad``) decorates a function instead.
+
+    >>> x = Value(2.0)
+    >>> with no_grad():
+    ...     y = x * x
+    >>> y.is_leaf
+    True
+    >>> @no_grad()
+    ... def square(v):
+    ...     return v * v
+    >>> square(x).is_leaf, (x * x).is_leaf
+    (True, False)
+    """
+
+    __slots__ = ()
+    _on = False
+
+
+class enable_grad(_Recording):
+    """Inside ``with enable_grad():`` operations record the graph, even within ``no_grad()``.
+
+    The derivative functions (`grad` and friends) use it, so that they work
+    wherever they are called.
+    """
+
+    __slots__ = ()
+    _on = True
+
+
+# ---------------------------------------------------------------------------
+# 4. Value
+# ---------------------------------------------------------------------------
 
 
 def _real(x: object, where: str) -> float:
-    """`x` as a float, or a TypeError naming `where` and what was given."""
-    if isinstance(x, (float, numbers.Real)):
-        f = float(x)
-        if f != f or f in (math.inf, -math.inf):
-            raise ValueError(f"{where}: expected a finite number, got {f!r}")
-        return f
-    raise TypeError(f"{where}: expected a real number, got {type(x).__name__} {x!r}")
+    """`x` as a finite Python float, or an exception naming `where` and what was given.
+
+    Real numbers (bool, int, float, Fraction, numpy's numbers) are converted;
+    so is anything with ``.item()`` that gives one, like a numpy scalar. A float32
+    becomes a Python float, so arithmetic never quietly drops precision.
+    """
+    if type(x) is float:
+        f = x
+    elif isinstance(x, numbers.Real):
+        try:
+            f = float(x)
+        except OverflowError:
+            bits = int(x).bit_length()  # type: ignore[call-overload]  # a Real that overflows is an integer
+            raise OverflowError(f"{where}: a {type(x).__name__} of {bits} bits is too large for a float") from None
+    elif not isinstance(x, Value) and callable(item := getattr(x, "item", None)) and isinstance(item(), numbers.Real):
+        return _real(item(), where)
+    elif isinstance(x, Value):
+        raise TypeError(f"{where}: expected a real number, got a Value (use .detach() for a new leaf with its number)")
+    else:
+        raise TypeError(f"{where}: expected a real number, got {type(x).__name__} {x!r}")
+    if f - f:  # nan, or ±inf: for a finite f, f − f is 0.0
+        raise ValueError(f"{where}: expected a finite number, got {f!r}")
+    return f
 
 
 _new = object.__new__
@@ -315,21 +475,20 @@ _new = object.__new__
 def _constant(x: float) -> Value:
     """A leaf made without the user-facing checks of `Value(...)`: lifted numbers, and results in no_grad()."""
     node = _new(Value)
-    node.data, node.grad, node._parents, node._local, node._op = x, 0.0, (), (), None
+    node._data, node.grad, node._parents, node._local, node._op = x, 0.0, (), (), None
     return node
 
 
 def _shown(xs: Sequence[float]) -> str:
-    return ", ".join(repr(x) for x in xs)
+    shown = ", ".join(repr(x) for x in xs[:6])
+    return shown if len(xs) <= 6 else f"{shown}, … {len(xs)} inputs"
 
 
-def _nan_error(op: Primitive, xs: Sequence[float]) -> ValueError:
-    # Only infinite inputs get here (every domain error is caught before): inf − inf, 0 · inf, …
-    return ValueError(f"{op.name}: the result is nan for ({_shown(xs)})")
-
-
-def _derivative_error(op: Primitive, xs: Sequence[float], error: ArithmeticError) -> ArithmeticError:
-    return type(error)(f"{op.name}: the derivative is undefined (infinite) at ({_shown(xs)}): {error}")
+def _non_finite_error(op: Primitive, xs: Sequence[float], out: float) -> ArithmeticError | ValueError:
+    # Inputs are always finite, so an infinite result is an overflow.
+    if out != out:
+        return ValueError(f"{op.name}: the result is nan for ({_shown(xs)})")
+    return OverflowError(f"{op.name}: the result is too large for a float ({out!r}) at ({_shown(xs)})")
 
 
 # The functions below are the hot path of the library: every operation passes
@@ -339,35 +498,35 @@ def _derivative_error(op: Primitive, xs: Sequence[float], error: ArithmeticError
 
 def _unary(op: Primitive, a: Value) -> Value:
     """Apply a one-input primitive: compute the value and, when recording, its derivative."""
-    x = a.data
+    x = a._data
     out = op.value(x)
-    if out != out:
-        raise _nan_error(op, (x,))
-    if not _recording:
+    if out - out:  # nan or ±inf
+        raise _non_finite_error(op, (x,), out)
+    if _mode() is not True and not is_recording():
         return _constant(out)
     try:
         local = op.derivs(x, out)
-    except ArithmeticError as error:
-        raise _derivative_error(op, (x,), error) from None
+    except ArithmeticError:  # infinite here: an error only if a gradient flows in
+        local = (math.inf,)
     node = _new(Value)
-    node.data, node.grad, node._parents, node._local, node._op = out, 0.0, (a,), local, op
+    node._data, node.grad, node._parents, node._local, node._op = out, 0.0, (a,), local, op
     return node
 
 
 def _binary(op: Primitive, a: Value, b: Value) -> Value:
     """Apply a two-input primitive: compute the value and, when recording, its derivatives."""
-    x, y = a.data, b.data
+    x, y = a._data, b._data
     out = op.value(x, y)
-    if out != out:
-        raise _nan_error(op, (x, y))
-    if not _recording:
+    if out - out:  # nan or ±inf
+        raise _non_finite_error(op, (x, y), out)
+    if _mode() is not True and not is_recording():
         return _constant(out)
     try:
         local = op.derivs(x, y, out)
-    except ArithmeticError as error:
-        raise _derivative_error(op, (x, y), error) from None
+    except ArithmeticError:  # infinite here: an error only if a gradient flows in
+        local = (math.inf, math.inf)
     node = _new(Value)
-    node.data, node.grad, node._parents, node._local, node._op = out, 0.0, (a, b), local, op
+    node._data, node.grad, node._parents, node._local, node._op = out, 0.0, (a, b), local, op
     return node
 
 
@@ -378,34 +537,39 @@ def evaluate(op: Primitive, xs: Sequence[float], derivatives: bool = True) -> tu
 
     >>> evaluate(MUL, [3.0, 4.0])
     (12.0, (4.0, 3.0))
+    >>> evaluate(SQRT, [0.0])          # an infinite derivative is stored, not raised
+    (0.0, (inf,))
     """
     out = op.value(*xs)
-    if out != out:
-        raise _nan_error(op, xs)
+    if out - out:
+        raise _non_finite_error(op, xs, out)
     if not derivatives:
         return out, ()
     try:
         return out, op.derivs(*xs, out)
-    except ArithmeticError as error:
-        raise _derivative_error(op, xs, error) from None
+    except ArithmeticError:
+        return out, (math.inf,) * len(xs)
 
 
 def apply(op: Primitive, *args: Value) -> Value:
     """Apply any primitive to Values (n-ary rows included) and record the node."""
-    out, local = evaluate(op, [a.data for a in args], derivatives=_recording)
-    if not _recording:
+    recording = _mode() is True or is_recording()
+    out, local = evaluate(op, [a._data for a in args], derivatives=recording)
+    if not recording:
         return _constant(out)
     node = _new(Value)
-    node.data, node.grad, node._parents, node._local, node._op = out, 0.0, args, local, op
+    node._data, node.grad, node._parents, node._local, node._op = out, 0.0, args, local, op
     return node
 
 
-def _as_value(x: object) -> Value | None:
-    """A Value for `x` (a plain number becomes a constant leaf), or None for foreign types."""
+def _as_value(x: object, where: str) -> Value | None:
+    """A Value for `x` (a finite plain number becomes a constant leaf), or None for foreign types."""
     if isinstance(x, Value):
         return x
-    if type(x) is float or isinstance(x, (int, numbers.Real)):  # float first: the common case, and quick
-        return _constant(float(x))
+    if type(x) is float and not x - x:  # a finite float: the common case, and quick
+        return _constant(x)
+    if isinstance(x, numbers.Real):
+        return _constant(_real(x, where))
     return None
 
 
@@ -416,11 +580,11 @@ def _operator_pair(op: Primitive) -> tuple[_Operator, _Operator]:
     """
 
     def forward(self: Value, other: Value | float) -> Value:
-        b = other if type(other) is Value else _as_value(other)
+        b = other if type(other) is Value else _as_value(other, op.name)
         return NotImplemented if b is None else _binary(op, self, b)
 
     def reflected(self: Value, other: Value | float) -> Value:
-        a = _as_value(other)
+        a = _as_value(other, op.name)
         return NotImplemented if a is None else _binary(op, a, self)
 
     forward.__name__, reflected.__name__ = f"__{op.name}__", f"__r{op.name}__"
@@ -429,16 +593,93 @@ def _operator_pair(op: Primitive) -> tuple[_Operator, _Operator]:
     return forward, reflected
 
 
-def _comparison(compare: Callable[[float, float], bool]) -> Callable[[Value, Value | float], bool]:
+# -- comparisons, remembered for replay -----------------------------------------
+#
+# `a < b` on Values returns a plain bool, and the program then takes one
+# branch: the recorded graph is only right for that outcome. So while
+# recording, every comparison of Values is kept on the Values compared, and
+# `compile()` collects those of its graph into guards, which the tape checks
+# again on every replay. A comparison holds both operands, so the loser of
+# `max(a, b)` stays alive with the winner: the tape must recompute it. (Those
+# are the only reference cycles of a graph; the cycle collector frees them.)
+
+
+class Comparison:
+    """A comparison of Values made while recording: the operands, the operator, and the outcome."""
+
+    __slots__ = ("compare", "left", "outcome", "right", "symbol")
+
+    def __init__(
+        self, symbol: str, compare: Callable[[Any, Any], bool], left: Value, right: Value | float, outcome: bool
+    ) -> None:
+        self.symbol, self.compare, self.left, self.right, self.outcome = symbol, compare, left, right, outcome
+
+    def describe(self, left: float, right: Any) -> str:
+        """The comparison as code, e.g. ``3.0 > 0``."""
+        return f"{left!r} {self.symbol} {right!r}"
+
+
+def _remember(
+    symbol: str, compare: Callable[[Any, Any], bool], left: Value, right: Value | float, outcome: bool
+) -> None:
+    comparison = Comparison(symbol, compare, left, right, outcome)
+    for v in (left, right) if isinstance(right, Value) else (left,):
+        kept = getattr(v, "_guards", None)  # the slot stays unset until a first comparison
+        if kept is None:
+            v._guards = [comparison]
+            continue
+        if not v._parents:
+            # A leaf (a parameter) outlives many graphs: keep only the latest outcome of each
+            # comparison, and forget the ones whose other Value nothing else refers to any more.
+            kept[:] = [c for c in kept if not _repeats(c, comparison) and not _forgotten(c, v)]
+        kept.append(comparison)
+
+
+def _repeats(old: Comparison, new: Comparison) -> bool:
+    """The same comparison of the same operands (a number counts by value, a Value by identity)."""
+    if old.symbol != new.symbol or old.left is not new.left:
+        return False
+    return old.right is new.right if isinstance(new.right, Value) else old.right == new.right
+
+
+def _forgotten(c: Comparison, leaf: Value) -> bool:
+    """True when a leaf's comparison is all that keeps its other Value alive (its graph is gone).
+
+    Only CPython counts references; elsewhere nothing is forgotten, which costs memory, never a guard.
+    """
+    other = c.right if c.left is leaf else c.left
+    getrefcount = getattr(sys, "getrefcount", None)
+    # Its references then: this comparison's, the name `other`, and getrefcount's own argument.
+    return isinstance(other, Value) and other._parents != () and getrefcount is not None and getrefcount(other) <= 3
+
+
+def comparisons_of(node: Value) -> list[Comparison]:
+    """The comparisons made with `node` while recording (what `compile` turns into guards)."""
+    return list(getattr(node, "_guards", None) or ())
+
+
+def _comparison(compare: Callable[[Any, Any], bool], symbol: str) -> Callable[[Value, Value | float], bool]:
     def method(self: Value, other: Value | float) -> bool:
         if isinstance(other, Value):
-            return compare(self.data, other.data)
-        if isinstance(other, numbers.Real):
-            return compare(self.data, float(other))
-        return NotImplemented  # type: ignore[no-any-return]  # lets Python try the other side
+            right: Any = other._data
+        elif isinstance(other, numbers.Real):
+            right = other  # compared exactly, as Python compares numbers (no conversion to float)
+        else:
+            return NotImplemented  # type: ignore[no-any-return]  # lets Python try the other side
+        outcome = compare(self._data, right)
+        if _mode() is True or is_recording():
+            _remember(symbol, compare, self, other, outcome)
+        return outcome
 
-    method.__doc__ = f"Compare ``.data`` ({compare.__name__}); returns a bool and records nothing."
+    method.__doc__ = f"``self {symbol} other`` on the numbers; a bool, remembered while recording (replay guards)."
     return method
+
+
+def _lost_derivative(kind: str) -> TypeError:
+    return TypeError(
+        f"{kind}() of a Value would lose its derivative: use v.item() (or v.data) for the number, "
+        f"or autograd_lite's own function (autograd_lite.sin, not math.sin) to keep the derivative"
+    )
 
 
 class Value:
@@ -450,32 +691,37 @@ class Value:
     of every Value in the graph with the derivative of the output.
 
     Equality and hashing are by identity, so Values can be keys of dicts and
-    members of sets; compare numbers with ``.data`` (``<``, ``<=``, ``>``,
-    ``>=`` do compare ``.data``, and ``bool(v)`` is ``v.data != 0``).
+    members of sets; compare numbers with ``<``, ``<=``, ``>``, ``>=`` (which
+    compare ``.data``). ``float(v)`` and ``int(v)`` raise, because the result
+    would silently lose the derivative: ask for ``v.item()`` instead.
 
     >>> w = Value(2.0)
     >>> loss = (w * 3 - 5) ** 2
     >>> loss.backward()
     >>> loss.data, w.grad      # d/dw (3w − 5)² = 6·(3w − 5) = 6
     (1.0, 6.0)
+    >>> f"{loss:.2f}", loss.item()
+    ('1.00', 1.0)
     """
 
     __slots__ = {
-        "data": "The number this node holds (a float).",
+        "_data": "The number this node holds (a finite float); read and set through `data`.",
         "grad": "d(output)/d(this node) after backward(); 0.0 before. Leaves accumulate across calls.",
         "_parents": "The Values this one was computed from, in argument order (a tuple).",
         "_local": "∂(this)/∂(parent) for each parent: plain floats, computed with the value.",
         "_op": "The Primitive row that made this node, or None for a leaf.",
+        "_guards": "Comparisons made with this Value while recording (unset until the first one): replay checks them.",
     }
 
-    data: float
+    _data: float
     grad: float
     _parents: tuple[Value, ...]
     _local: tuple[float, ...]
     _op: Primitive | None
+    _guards: list[Comparison]
 
     def __init__(self, data: float) -> None:
-        self.data = _real(data, "Value")
+        self._data = _real(data, "Value")
         self.grad = 0.0
         self._parents = ()
         self._local = ()
@@ -484,13 +730,26 @@ class Value:
     # -- what a node is made of (read-only views for the layers above) --------
 
     @property
+    def data(self) -> float:
+        """The number this Value holds. Setting it checks the number (finite and real) like ``Value(x)``."""
+        return self._data
+
+    @data.setter
+    def data(self, x: float) -> None:
+        self._data = _real(x, "Value.data")
+
+    def item(self) -> float:
+        """The number this Value holds, as a Python float (PyTorch's name for ``.data``)."""
+        return self._data
+
+    @property
     def parents(self) -> tuple[Value, ...]:
         """The Values this one was computed from, in argument order (empty for a leaf)."""
         return self._parents
 
     @property
     def local_grads(self) -> tuple[float, ...]:
-        """∂(this)/∂(parent) for each parent, as computed when this node was made."""
+        """∂(this)/∂(parent) for each parent, as computed when this node was made (``inf`` where infinite)."""
         return self._local
 
     @property
@@ -514,13 +773,13 @@ class Value:
         """``self ** other``: a plain-number exponent is a constant, a Value exponent an input."""
         if isinstance(other, Value):
             return _binary(POW, self, other)
-        if type(other) is int or type(other) is float or isinstance(other, numbers.Real):
-            return _unary(power_by(float(other)), self)
+        if isinstance(other, numbers.Real):
+            return _unary(power_by(_real(other, "pow")), self)
         return NotImplemented
 
     def __rpow__(self, other: float) -> Value:
         """``number ** self``: the base is a constant (and must be positive)."""
-        base = _as_value(other)
+        base = _as_value(other, "pow")
         return NotImplemented if base is None else _binary(POW, base, self)
 
     def __neg__(self) -> Value:
@@ -543,7 +802,7 @@ class Value:
         return _unary(LOG, self)
 
     def sqrt(self) -> Value:
-        """Square root; needs x >= 0 (and x > 0 to be differentiable)."""
+        """Square root; needs x >= 0 (its derivative is infinite at 0: an error only if a gradient flows there)."""
         return _unary(SQRT, self)
 
     def tanh(self) -> Value:
@@ -572,23 +831,45 @@ class Value:
 
     # -- behaving like a number ------------------------------------------------
 
-    __lt__ = _comparison(operator.lt)
-    __le__ = _comparison(operator.le)
-    __gt__ = _comparison(operator.gt)
-    __ge__ = _comparison(operator.ge)
-
-    def __float__(self) -> float:
-        return self.data
+    __lt__ = _comparison(operator.lt, "<")
+    __le__ = _comparison(operator.le, "<=")
+    __gt__ = _comparison(operator.gt, ">")
+    __ge__ = _comparison(operator.ge, ">=")
 
     def __bool__(self) -> bool:
-        return self.data != 0.0
+        """``v.data != 0``, remembered while recording like a comparison (``if v:`` takes a branch)."""
+        outcome = self._data != 0.0
+        if _mode() is True or is_recording():
+            _remember("!=", operator.ne, self, 0.0, outcome)
+        return outcome
+
+    # Converting to a plain number would drop the graph with no error; ask for .item().
+    def __float__(self) -> float:
+        raise _lost_derivative("float")
+
+    def __int__(self) -> int:
+        raise _lost_derivative("int")
+
+    def __index__(self) -> int:
+        raise _lost_derivative("index")
+
+    def __complex__(self) -> complex:
+        raise _lost_derivative("complex")
+
+    def __format__(self, spec: str) -> str:
+        """Format the number: ``f"{loss:.4f}"`` (an empty spec gives the repr)."""
+        return format(self._data, spec) if spec else repr(self)
+
+    def __round__(self, ndigits: int | None = None) -> float:
+        """``round(v, 3)``: the number, rounded (a plain number: printing, not differentiating)."""
+        return round(self._data, ndigits)
 
     def __repr__(self) -> str:
-        return f"Value(data={self.data!r}, grad={self.grad!r})"
+        return f"Value(data={self._data!r}, grad={self.grad!r})"
 
     def detach(self) -> Value:
         """A new leaf with the same data, cut off from this Value's graph."""
-        return _constant(self.data)
+        return _constant(self._data)
 
     # -- reverse mode ----------------------------------------------------------
 
@@ -600,6 +881,10 @@ class Value:
         gradient, so reset them (``optimizer.zero_grad()``) between steps.
         Interior nodes hold the gradient of the latest pass.
 
+        If a gradient would become inf or nan, `NonFiniteGradientError` names
+        the node where it first did, and every ``.grad`` is left as it was
+        before the call (interior nodes at 0).
+
         >>> x = Value(3.0)
         >>> y = x * x * 2
         >>> y.backward(); x.grad
@@ -610,9 +895,13 @@ class Value:
         seed = _real(gradient, "backward(gradient)")
         with CollectorPaused():
             order = topological_order(self)
+            leaves = []
             for node in order:
                 if node._parents:
                     node.grad = 0.0  # interior gradients belong to this pass only
+                else:
+                    leaves.append(node)
+            before = [leaf.grad for leaf in leaves]
             self.grad += seed
             # The chain rule, from the output back to the leaves:
             #     ∂out/∂parent  +=  ∂node/∂parent · ∂out/∂node
@@ -621,10 +910,100 @@ class Value:
                     g = node.grad
                     for parent, local in zip(node._parents, node._local):
                         parent.grad += local * g
+            # One sum tells whether any gradient went non-finite (an inf or nan
+            # anywhere reaches a leaf); only then is the pass redone with checks.
+            total = sum(map(_grad_of, leaves))
+            if total - total:
+                _redo_with_checks(order, leaves, before, seed)
+
+
+_grad_of = operator.attrgetter("grad")
+
+
+class NonFiniteGradientError(FloatingPointError):
+    """A gradient became inf or nan; the message names the node where it first did.
+
+    Raised by `backward`, `differentiate`, `push_forward`, the derivative
+    functions and `Tape.backward`. A zero gradient flowing into an infinite
+    local derivative (√x at 0) contributes nothing and raises nothing.
+    """
+
+
+def non_finite_gradient(
+    where: str, op: Primitive, inputs: Sequence[float], i: int, flowing: float, local: float, before: float
+) -> NonFiniteGradientError:
+    """The error for input `i` of a node of `op` at `inputs`, with `flowing` the gradient coming in."""
+    at = f"{op.name}({_shown(inputs)})"
+    if local - local:
+        why = f"its derivative with respect to input {i} is infinite there, and a gradient of {flowing!r} flows in"
+    elif (local * flowing) - (local * flowing):
+        why = f"the gradient {flowing!r} flowing in × the local derivative {local!r} of input {i} overflows a float"
+    else:
+        why = f"the gradient of input {i} overflows when {before!r} and {local * flowing!r} are added"
+    return NonFiniteGradientError(f"{where}: the gradient becomes non-finite at {at}: {why}")
+
+
+def checked_chain_rule(
+    root: Hashable,
+    seed: float,
+    steps: Iterable[tuple[Hashable, Primitive, Sequence[Hashable], Sequence[float]]],
+    data: Callable[[Any], float],
+    where: str,
+) -> dict[Any, float]:
+    """The chain rule with every gradient checked: the exact, slower path.
+
+    `steps` gives every computed node from the output back to the leaves, as
+    (node, its primitive, its parents, its local derivatives); `data(node)` is
+    a node's number, for the message. Returns the gradient of every node
+    reached. A zero gradient adds nothing, even through an infinite local
+    derivative; any other gradient that becomes inf or nan raises
+    `NonFiniteGradientError` at the first node where it does.
+    """
+    grads: dict[Any, float] = {root: seed}
+    for node, op, parents, local in steps:
+        g = grads.get(node, 0.0)
+        if g == 0.0:
+            continue
+        for i, (parent, d) in enumerate(zip(parents, local)):
+            before = grads.get(parent, 0.0)
+            total = before + d * g
+            if total - total:
+                raise non_finite_gradient(where, op, [data(p) for p in parents], i, g, d, before)
+            grads[parent] = total
+    return grads
+
+
+def _node_steps(order: list[Value]) -> Iterable[tuple[Value, Primitive, tuple[Value, ...], tuple[float, ...]]]:
+    """The computed nodes of `order` from the output back, as `checked_chain_rule` reads them."""
+    return ((n, n._op, n._parents, n._local) for n in reversed(order) if n._op is not None)
+
+
+def _redo_with_checks(order: list[Value], leaves: list[Value], before: list[float], seed: float) -> None:
+    """`backward` found a non-finite gradient: put every ``.grad`` back, redo the pass with checks, then commit."""
+    for node in order:
+        node.grad = 0.0
+    for leaf, old in zip(leaves, before):
+        leaf.grad = old
+    grads = checked_chain_rule(order[-1], seed, _node_steps(order), _data_of_node, "backward")
+    summed = [old + grads.get(leaf, 0.0) for leaf, old in zip(leaves, before)]
+    for leaf, old, new in zip(leaves, before, summed):
+        if new - new:
+            raise NonFiniteGradientError(
+                f"backward: the gradient of the leaf {leaf!r} overflows when its new gradient "
+                f"{grads[leaf]!r} is added to the {old!r} it holds"
+            )
+    for node in order:
+        if node._parents:
+            node.grad = grads.get(node, 0.0)
+    for leaf, new in zip(leaves, summed):
+        leaf.grad = new
+
+
+_data_of_node = operator.attrgetter("_data")
 
 
 # ---------------------------------------------------------------------------
-# 4. Walking the graph
+# 5. Walking the graph
 # ---------------------------------------------------------------------------
 
 
@@ -679,18 +1058,42 @@ def topological_order(root: Value) -> list[Value]:
 
 
 # ---------------------------------------------------------------------------
-# 5. The table read again: gradients as Values, and forward mode
+# 6. The table read again: gradients as Values, and forward mode
 # ---------------------------------------------------------------------------
 
 
-def _local_values(node: Value) -> tuple[Any, ...]:
+def _local_values(node: Value, where: str) -> tuple[Any, ...]:
     """The node's local derivatives recomputed from its parents *as Values*.
 
     The same rule as `node.local_grads`, but each result records its own graph,
-    so it can be differentiated again.
+    so it can be differentiated again. A Value is finite, so where the
+    derivative is infinite this raises.
     """
     assert node._op is not None  # only called on interior nodes
-    return node._op.derivs(*node._parents, node)
+    try:
+        return node._op.derivs(*node._parents, node)
+    except ArithmeticError:
+        raise NonFiniteGradientError(
+            f"{where}: {node._op.name}({_shown([p._data for p in node._parents])}) has an infinite derivative, "
+            f"which cannot be differentiated again"
+        ) from None
+
+
+def _is_zero_constant(v: Any) -> bool:
+    """A Value that is exactly 0 everywhere: a constant leaf 0 (what an unused path contributes)."""
+    return not v._parents and v._data == 0.0
+
+
+def _times(g: Value, d: Value, node: Value, i: int, before: Any, where: str) -> Value:
+    """``before + d·g`` for gradients as Values, naming the node if the result overflows."""
+    try:
+        return d * g if before is None else before + d * g
+    except OverflowError:
+        assert node._op is not None
+        inputs = [p._data for p in node._parents]
+        raise non_finite_gradient(
+            where, node._op, inputs, i, g._data, d._data, 0.0 if before is None else before._data
+        ) from None
 
 
 def differentiate(output: Value, inputs: Sequence[Value], create_graph: bool = True) -> tuple[Any, ...]:
@@ -699,8 +1102,8 @@ def differentiate(output: Value, inputs: Sequence[Value], create_graph: bool = T
     The same reverse-mode loop as `Value.backward`, with the gradients kept in
     a dict. With ``create_graph=True`` every gradient is a Value built from the
     local derivatives recomputed as Values, so it can be differentiated again;
-    with ``create_graph=False`` the gradients are plain floats. An input that
-    `output` does not depend on gets 0.
+    with ``create_graph=False`` the gradients are plain floats, checked as
+    they are computed. An input that `output` does not depend on gets 0.
 
     >>> x = Value(3.0)
     >>> (dy,) = differentiate(x ** 3, [x])
@@ -712,37 +1115,41 @@ def differentiate(output: Value, inputs: Sequence[Value], create_graph: bool = T
     >>> differentiate(x ** 3, [x], create_graph=False)
     (27.0,)
     """
-    seed: Any = _constant(1.0) if create_graph else 1.0
-    grads: dict[Value, Any] = {output: seed}
     with CollectorPaused():
         order = topological_order(output)
+    if not create_graph:
+        grads = checked_chain_rule(output, 1.0, _node_steps(order), _data_of_node, "differentiate")
+        return tuple(grads.get(x, 0.0) for x in inputs)
+    values: dict[Value, Any] = {output: _constant(1.0)}
     with enable_grad():  # gradients as Values must record their graph, even inside no_grad()
         for node in reversed(order):
-            g = grads.get(node)
-            if g is None or not node._parents:
+            g = values.get(node)
+            if g is None or not node._parents or _is_zero_constant(g):
                 continue
-            local = _local_values(node) if create_graph else node._local
-            for parent, d in zip(node._parents, local):
-                contribution = g * d
-                grads[parent] = grads[parent] + contribution if parent in grads else contribution
-    zero: Any = _constant(0.0) if create_graph else 0.0
-    return tuple(grads.get(x, zero) for x in inputs)
+            for i, (parent, d) in enumerate(zip(node._parents, _local_values(node, "differentiate"))):
+                values[parent] = _times(g, d, node, i, values.get(parent), "differentiate")
+    zero = _constant(0.0)
+    return tuple(values.get(x, zero) for x in inputs)
 
 
 def push_forward(outputs: Sequence[Value], tangents: dict[Value, Any]) -> list[Any]:
     """Forward mode: the directional derivative of each output along `tangents`.
 
-    `tangents` maps input Values to their tangent (a float, or a Value when the
-    result must itself be differentiable). Walking the recorded graph from the
-    inputs forward, each node's tangent is Σ ∂node/∂parent · tangent(parent) —
-    the same local derivatives that `backward` uses, read in the other
-    direction.
+    `tangents` maps input Values to their tangent (a finite float, or a Value
+    when the result must itself be differentiable). Walking the recorded graph
+    from the inputs forward, each node's tangent is Σ ∂node/∂parent ·
+    tangent(parent) — the same local derivatives that `backward` uses, read
+    in the other direction. A zero tangent through an infinite derivative adds
+    nothing; a tangent that becomes inf or nan raises `NonFiniteGradientError`.
 
     >>> x = Value(2.0)
     >>> y = x * x
     >>> push_forward([y], {x: 1.0})   # dy/dx = 2x = 4
     [4.0]
     """
+    for t in tangents.values():
+        if not isinstance(t, Value):
+            _real(t, "push_forward: tangent")
     as_values = any(isinstance(t, Value) for t in tangents.values())
     known: dict[Value, Any] = dict(tangents)
     with enable_grad():  # tangents as Values must record their graph, even inside no_grad()
@@ -750,88 +1157,56 @@ def push_forward(outputs: Sequence[Value], tangents: dict[Value, Any]) -> list[A
             for node in topological_order(output):
                 if node in known or not node._parents:
                     continue
-                local = _local_values(node) if as_values else node._local
-                total: Any = 0.0
-                for parent, d in zip(node._parents, local):
-                    t = known.get(parent)
-                    if t is not None:
-                        total = total + d * t
-                known[node] = total
+                known[node] = _tangent(node, known, as_values)
     return [known.get(y, 0.0) for y in outputs]
 
 
+def _tangent(node: Value, known: dict[Value, Any], as_values: bool) -> Any:
+    """Σ ∂node/∂parent · tangent(parent), skipping parents whose tangent is zero."""
+    assert node._op is not None
+    moving = [(i, t) for i, t in enumerate(known.get(p) for p in node._parents) if t is not None]
+    if as_values:
+        moving = [(i, t) for i, t in moving if not (isinstance(t, Value) and _is_zero_constant(t))]
+        if not moving:
+            return _constant(0.0)
+        local = _local_values(node, "push_forward")
+        total: Any = None
+        for i, t in moving:
+            total = _times(t if isinstance(t, Value) else _constant(t), local[i], node, i, total, "push_forward")
+        return total
+    total = 0.0
+    for i, t in moving:
+        if t != 0.0:  # a zero tangent adds nothing, even through an infinite derivative
+            d = node._local[i]
+            new = total + d * t
+            if new - new:
+                raise non_finite_gradient("push_forward", node._op, [p._data for p in node._parents], i, t, d, total)
+            total = new
+    return total
+
+
 # ---------------------------------------------------------------------------
-# 6. Recording switch and module-level functions
+# 7. Module-level functions
 # ---------------------------------------------------------------------------
-
-
-class _Recording:
-    """Set whether operations record the graph inside a ``with`` block; restore it after."""
-
-    __slots__ = ("_previous",)
-    _on = True
-
-    def __enter__(self) -> None:
-        global _recording
-        self._previous = _recording
-        _recording = self._on
-
-    def __exit__(self, *exc_info: object) -> None:
-        global _recording
-        _recording = self._previous
-
-
-class no_grad(_Recording):
-    """Inside ``with no_grad():`` operations compute values but record no graph.
-
-    Results are leaves, so nothing inside is differentiated and no memory
-    is spent on nodes. Recording resumes on leaving the block, even after an
-    error, and blocks nest.
-
-    >>> x = Value(2.0)
-    >>> with no_grad():
-    ...     y = x * x
-    >>> y.is_leaf
-    True
-    """
-
-    __slots__ = ()
-    _on = False
-
-
-class enable_grad(_Recording):
-    """Inside ``with enable_grad():`` operations record the graph, even within ``no_grad()``.
-
-    The derivative functions (`grad` and friends) use it, so that they work
-    wherever they are called.
-    """
-
-    __slots__ = ()
-    _on = True
-
-
-def is_recording() -> bool:
-    """False inside ``no_grad()``, True otherwise."""
-    return _recording
 
 
 def data_of(x: object, where: str, what: str = "the result") -> float:
-    """The number a Value holds, or a plain number as a float; a TypeError naming `where` otherwise.
+    """The number a Value holds, or a plain number as a finite float; a TypeError naming `where` otherwise.
 
     >>> data_of(Value(2.0), "f"), data_of(3, "f")
     (2.0, 3.0)
     """
     if isinstance(x, Value):
-        return x.data
-    if isinstance(x, (int, float)):
-        return float(x)
+        return x._data
+    if isinstance(x, numbers.Real):
+        return _real(x, f"{where}: {what}")
     raise TypeError(f"{where}: {what} must be a Value or a number, got {type(x).__name__}")
 
 
 def _call(op: Primitive, x: Any) -> Any:
     if isinstance(x, Value):
         return _unary(op, x)
-    return op.value(_real(x, op.name))
+    return evaluate(op, [_real(x, op.name)], derivatives=False)[0]
 
 
 def exp(x: V) -> V:
@@ -884,10 +1259,10 @@ def softplus(x: V) -> V:
 
 
 def _lift_all(xs: Sequence[Any], where: str) -> list[Value]:
-    """Every item as a Value (numbers become constants), or a TypeError naming the bad item."""
+    """Every item as a Value (finite numbers become constants), or an error naming the bad item."""
     lifted = []
     for i, x in enumerate(xs):
-        v = x if type(x) is Value else _as_value(x)
+        v = x if type(x) is Value else _as_value(x, f"{where}: item {i}")
         if v is None:
             raise TypeError(f"{where}: item {i} must be a Value or a real number, got {type(x).__name__} {x!r}")
         lifted.append(v)
@@ -918,7 +1293,7 @@ def dot(ws: Sequence[Any], xs: Sequence[Any]) -> Value:
     """
     if len(ws) != len(xs):
         raise ValueError(f"dot: got {len(ws)} weights but {len(xs)} inputs")
-    if not ws:
+    if len(ws) == 0:
         return _constant(0.0)
     return apply(DOT, *_lift_all(ws, "dot"), *_lift_all(xs, "dot"))
 

@@ -28,10 +28,11 @@ variable never mixes with another use of it (no *perturbation confusion*).
 
 from __future__ import annotations
 
+import numbers
 from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
-from .engine import IDENTITY, Value, apply, differentiate, enable_grad, push_forward
+from .engine import IDENTITY, Value, apply, data_of, differentiate, enable_grad, push_forward
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -51,10 +52,16 @@ _depth: ContextVar[int] = ContextVar("autograd_lite_derivative_depth", default=0
 def _positions(argnums: ArgNums, nargs: int, name: str) -> tuple[int, ...]:
     """The argument positions to differentiate, checked against the call."""
     if argnums is None:
-        return tuple(range(nargs))
-    chosen = (argnums,) if isinstance(argnums, int) else tuple(argnums)
+        chosen: tuple[Any, ...] = tuple(range(nargs))
+    elif isinstance(argnums, int) and not isinstance(argnums, bool):
+        chosen = (argnums,)
+    elif isinstance(argnums, (tuple, list)):
+        chosen = tuple(argnums)
+    else:
+        raise TypeError(f"{name}: argnums must be an int or a tuple of ints, got {type(argnums).__name__} {argnums!r}")
     if not chosen:
-        raise ValueError(f"{name}: argnums is empty")
+        what = "argnums is empty" if argnums is not None else "the function was called with no arguments"
+        raise ValueError(f"{name}: {what}, so there is nothing to differentiate")
     for i in chosen:
         if not isinstance(i, int) or isinstance(i, bool):
             raise TypeError(f"{name}: argnums must be ints, got {i!r}")
@@ -71,9 +78,11 @@ class _Call:
         call_args = list(args)
         for i in positions:
             a = args[i]
+            if not isinstance(a, (Value, numbers.Real)):
+                raise TypeError(f"{name}: argument {i} must be a number or a Value, got {type(a).__name__} {a!r}")
             # A fresh node per argument: derivatives are taken with respect to
             # this use of the argument only (identity has derivative 1).
-            call_args[i] = apply(IDENTITY, a) if isinstance(a, Value) else Value(a)
+            call_args[i] = apply(IDENTITY, a) if isinstance(a, Value) else Value(data_of(a, name, f"argument {i}"))
         self.inputs: list[Value] = [call_args[i] for i in positions]
         token = _depth.set(_depth.get() + 1)
         try:
@@ -87,10 +96,11 @@ class _Call:
         out = self.output
         if isinstance(out, Value):
             return out
-        if isinstance(out, (int, float)) and not isinstance(out, bool):
-            return Value(out)  # a constant function: every derivative is 0
+        if isinstance(out, numbers.Real) and not isinstance(out, bool):
+            return Value(data_of(out, self.name, "the result"))  # a constant function: every derivative is 0
         raise TypeError(
             f"{self.name}: the function must return a scalar Value or number, got {type(out).__name__} {out!r}"
+            + (" (for a function with several outputs, use jacobian)" if isinstance(out, (list, tuple)) else "")
         )
 
     def gradients(self, out: Value) -> tuple[Any, ...]:
@@ -116,8 +126,14 @@ def value_and_grad(f: Function, argnums: ArgNums = 0) -> Function:
     (12.0, (4.0, 3.0))
     """
 
+    return _value_and_grad(f, argnums, "value_and_grad")
+
+
+def _value_and_grad(f: Function, argnums: ArgNums, name: str) -> Function:
+    """`value_and_grad`, with errors naming `name` (the function the user called)."""
+
     def value_and_gradient(*args: Any) -> tuple[Any, Any]:
-        call = _Call(f, args, _positions(argnums, len(args), "value_and_grad"), "value_and_grad")
+        call = _Call(f, args, _positions(argnums, len(args), name), name)
         out = call.scalar_output()
         return call.result(out), _shape(call.gradients(out), argnums)
 
@@ -135,8 +151,14 @@ def grad(f: Function, argnums: ArgNums = 0) -> Function:
     (12.0, 12.0, 6.0)
     """
 
+    return _grad(f, argnums, "grad")
+
+
+def _grad(f: Function, argnums: ArgNums, name: str) -> Function:
+    """`grad`, with errors naming `name`."""
+
     def gradient(*args: Any) -> Any:
-        return value_and_grad(f, argnums)(*args)[1]
+        return _value_and_grad(f, argnums, name)(*args)[1]
 
     return gradient
 
@@ -151,13 +173,19 @@ def jacobian(f: Function, argnums: ArgNums = None) -> Function:
     [[3.0, 2.0], [1.0, 1.0]]
     """
 
+    return _jacobian(f, argnums, "jacobian")
+
+
+def _jacobian(f: Function, argnums: ArgNums, name: str) -> Function:
+    """`jacobian`, with errors naming `name`."""
+
     def jacobian_matrix(*args: Any) -> list[list[Any]]:
-        call = _Call(f, args, _positions(argnums, len(args), "jacobian"), "jacobian")
+        call = _Call(f, args, _positions(argnums, len(args), name), name)
         outputs = call.output if isinstance(call.output, (list, tuple)) else [call.output]
         rows = []
         for i, y in enumerate(outputs):
             if not isinstance(y, (Value, int, float)):
-                raise TypeError(f"jacobian: output {i} must be a Value or a number, got {type(y).__name__} {y!r}")
+                raise TypeError(f"{name}: output {i} must be a Value or a number, got {type(y).__name__} {y!r}")
             y = y if isinstance(y, Value) else Value(y)
             rows.append([call.result(d) for d in differentiate(y, call.inputs, create_graph=call.nested)])
         return rows
@@ -175,7 +203,7 @@ def hessian(f: Function, argnums: ArgNums = None) -> Function:
     def hessian_matrix(*args: Any) -> list[list[Any]]:
         positions = _positions(argnums, len(args), "hessian")
         # Differentiate the chosen arguments in both passes; the others stay fixed.
-        matrix: list[list[Any]] = jacobian(grad(f, positions), positions)(*args)
+        matrix: list[list[Any]] = _jacobian(_grad(f, positions, "hessian"), positions, "hessian")(*args)
         return matrix
 
     return hessian_matrix
@@ -191,16 +219,29 @@ def jvp(f: Function, primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[A
     >>> jvp(lambda x, y: x * y, (3.0, 4.0), (1.0, 0.0))     # ∂(xy)/∂x = y
     (12.0, 4.0)
     """
+    return _jvp(f, primals, tangents, "jvp")
+
+
+def _jvp(f: Function, primals: Sequence[Any], tangents: Sequence[Any], name: str) -> tuple[Any, Any]:
+    """`jvp`, with errors naming `name`."""
+    for what, given in (("primals", primals), ("tangents", tangents)):
+        if not isinstance(given, (tuple, list)):
+            raise TypeError(
+                f"{name}: {what} must be a tuple or list with one entry per argument, got {type(given).__name__} "
+                f"{given!r} (write ({given!r},) for one argument)"
+            )
     if len(primals) != len(tangents):
-        raise ValueError(f"jvp: got {len(primals)} primals but {len(tangents)} tangents")
-    call = _Call(f, primals, tuple(range(len(primals))), "jvp")
+        raise ValueError(f"{name}: got {len(primals)} primals but {len(tangents)} tangents")
+    if not primals:
+        raise ValueError(f"{name}: no primals, so there is nothing to differentiate")
+    for i, t in enumerate(tangents):
+        if not isinstance(t, Value):
+            data_of(t, name, f"tangent {i}")
+    call = _Call(f, primals, tuple(range(len(primals))), name)
     many = isinstance(call.output, (list, tuple))
     outputs = list(call.output) if many else [call.scalar_output()]
     outputs = [y if isinstance(y, Value) else Value(y) for y in outputs]
     seeds: list[Any] = [t if isinstance(t, Value) or not call.nested else Value(t) for t in tangents]
-    for i, t in enumerate(seeds):
-        if not isinstance(t, (Value, int, float)):
-            raise TypeError(f"jvp: tangent {i} must be a number, got {type(t).__name__} {t!r}")
     pushed = push_forward(outputs, dict(zip(call.inputs, seeds)))
     values = [call.result(y) for y in outputs]
     derivatives = [call.result(d) for d in pushed]
@@ -220,10 +261,13 @@ def hvp(f: Function) -> Callable[[Sequence[Any], Sequence[Any]], list[Any]]:
     """
 
     def product(args: Sequence[Any], vector: Sequence[Any]) -> list[Any]:
+        for what, given in (("the arguments", args), ("the vector", vector)):
+            if not isinstance(given, (tuple, list)):
+                raise TypeError(f"hvp: {what} must be a tuple or list, got {type(given).__name__} {given!r}")
         if len(args) != len(vector):
             raise ValueError(f"hvp: got {len(args)} arguments but a vector of length {len(vector)}")
         everything = tuple(range(len(args)))
-        _, derivative = jvp(grad(f, everything), args, vector)
+        _, derivative = _jvp(_grad(f, everything, "hvp"), args, vector, "hvp")
         return list(derivative)
 
     return product

@@ -142,6 +142,10 @@ class MLP(Module):
     """
 
     def __init__(self, nin: int, nouts: Sequence[int], activation: str | None = "tanh", seed: int = 0) -> None:
+        if not isinstance(nouts, Sequence) or isinstance(nouts, str):
+            raise TypeError(
+                f"MLP: nouts must be a list of layer sizes, like [16, 1], got {type(nouts).__name__} {nouts!r}"
+            )
         if not nouts:
             raise ValueError("MLP: nouts must list at least one layer size")
         _activation(activation)
@@ -171,12 +175,19 @@ class MLP(Module):
 # ---------------------------------------------------------------------------
 
 
-def _pairs(predictions: Sequence[Any], targets: Sequence[Any], name: str) -> list[tuple[Any, Any]]:
+def _pairs(predictions: Sequence[Any], targets: Sequence[Any], name: str) -> list[tuple[Value, Any]]:
+    """The (prediction, target) pairs, every prediction a Value; clear errors for anything else."""
+    for what, xs in (("predictions", predictions), ("targets", targets)):
+        if isinstance(xs, (str, bytes, Value)) or not hasattr(xs, "__len__") or not hasattr(xs, "__getitem__"):
+            raise TypeError(f"{name}: {what} must be a list of numbers or Values, got {type(xs).__name__} {xs!r}")
+        for i, x in enumerate(xs):
+            if not isinstance(x, (Value, numbers.Real)):
+                raise TypeError(f"{name}: {what}[{i}] must be a number or a Value, got {type(x).__name__} {x!r}")
     if len(predictions) != len(targets):
         raise ValueError(f"{name}: got {len(predictions)} predictions but {len(targets)} targets")
     if not predictions:
         raise ValueError(f"{name}: needs at least one prediction")
-    return list(zip(predictions, targets))
+    return list(zip(_as_values(predictions), targets))
 
 
 def mse(predictions: Sequence[Any], targets: Sequence[Any]) -> Value:

@@ -15,6 +15,7 @@ True
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 from .engine import Value, data_of, differentiate, enable_grad, no_grad, push_forward
@@ -35,31 +36,57 @@ def _step(x: float, eps: float) -> float:
     return eps * max(1.0, abs(x))
 
 
+def _check_positive(where: str, name: str, x: object, allow_zero: bool = False) -> float:
+    number = float(x) if isinstance(x, (int, float)) and not isinstance(x, bool) else math.nan
+    if not math.isfinite(number) or number < 0 or (number == 0 and not allow_zero):
+        bound = ">= 0" if allow_zero else "> 0"
+        raise ValueError(f"{where}: {name} must be a finite number {bound}, got {x!r}")
+    return number
+
+
+def _value_at(f: Callable[..., Any], point: Sequence[float]) -> float:
+    return data_of(f(*[Value(a) for a in point]), "numeric_grad", "the function's result")
+
+
+def _slope(f: Callable[..., Any], point: list[float], i: int, h: float, where: str) -> float:
+    """The central difference of `f` in argument `i` with step `h`, over the step floats can represent."""
+    x = point[i]
+    up, down = x + h, x - h
+    if up == x or down == x:
+        raise ValueError(
+            f"{where}: the step {h:.3g} is too small for argument {i} = {x!r}: x ± step rounds to x (use a larger eps)"
+        )
+    try:
+        f_up = _value_at(f, [*point[:i], up, *point[i + 1 :]])
+        f_down = _value_at(f, [*point[:i], down, *point[i + 1 :]])
+    except (ArithmeticError, ValueError) as error:
+        _value_at(f, point)  # if f fails at the point itself, that error is the one to see
+        raise ValueError(
+            f"{where}: f is defined at argument {i} = {x!r} but not at {down!r} or {up!r}: the finite-difference "
+            f"step {h:.3g} leaves the function's domain ({error}); pass a smaller eps"
+        ) from None
+    slope = (f_up - f_down) / (up - down)  # the step floats actually took, not 2h
+    if not math.isfinite(slope):
+        raise OverflowError(f"{where}: the numeric slope in argument {i} at {x!r} overflows a float")
+    return slope
+
+
 def numeric_grad(f: Callable[..., Any], *args: float, eps: float = 1e-6) -> list[float]:
     """Central-difference slope of `f` with respect to each argument.
 
     ``(f(x + h) − f(x − h)) / 2h`` with ``h = eps · max(1, |x|)``, one argument
     at a time. `f` takes Values, the same function you would call
-    ``backward()`` on; it is evaluated without recording a graph.
+    ``backward()`` on; it is evaluated without recording a graph. A step that
+    leaves the function's domain, or that floats cannot represent, is an error
+    that says so.
 
     >>> [round(slope, 6) for slope in numeric_grad(lambda x, y: x * y, 3.0, 4.0)]
     [4.0, 3.0]
     """
-    if eps <= 0.0:
-        raise ValueError(f"numeric_grad: eps must be > 0, got {eps!r}")
-    point = [float(a) for a in args]
-    slopes = []
+    eps = _check_positive("numeric_grad", "eps", eps)
+    point = [data_of(a, "numeric_grad", f"argument {i}") for i, a in enumerate(args)]
     with no_grad():
-        for i, x in enumerate(point):
-            h = _step(x, eps)
-            up = point.copy()
-            up[i] = x + h
-            down = point.copy()
-            down[i] = x - h
-            f_up = data_of(f(*[Value(a) for a in up]), "numeric_grad", "the function's result")
-            f_down = data_of(f(*[Value(a) for a in down]), "numeric_grad", "the function's result")
-            slopes.append((f_up - f_down) / (2.0 * h))
-    return slopes
+        return [_slope(f, point, i, _step(x, eps), "numeric_grad") for i, x in enumerate(point)]
 
 
 def _record(f: Callable[..., Any], point: Sequence[float], where: str) -> tuple[list[Value], Value | None]:
@@ -85,7 +112,7 @@ def _table(title: str, rows: Sequence[tuple[str, float, float]], atol: float, rt
     ok = True
     for label, exact, numeric in rows:
         error = abs(exact - numeric)
-        bad = not error <= atol + rtol * abs(numeric)  # `not <=` also catches nan
+        bad = not _agree(exact, numeric, atol, rtol)
         ok = ok and not bad
         mark = "  <-- mismatch" if bad else ""
         lines.append(f"  {label:<10} {exact:>14.8g} {numeric:>14.8g} {error:>10.2e}{mark}")
@@ -121,11 +148,18 @@ def gradcheck(
     """
     if order not in (1, 2):
         raise ValueError(f"gradcheck: order must be 1 or 2, got {order!r}")
-    point = [float(a) for a in args]
+    eps = _check_positive("gradcheck", "eps", eps)
+    atol = _check_positive("gradcheck", "atol", atol, allow_zero=True)
+    rtol = _check_positive("gradcheck", "rtol", rtol, allow_zero=True)
+    point = [data_of(a, "gradcheck", f"argument {i}") for i, a in enumerate(args)]
     inputs, out = _record(f, point, "gradcheck")  # one recording serves every exact derivative below
     exact = [0.0] * len(point) if out is None else list(differentiate(out, inputs, create_graph=False))
     numeric = numeric_grad(f, *point, eps=eps)
-    rows = [(f"x{i}", e, n) for i, (e, n) in enumerate(zip(exact, numeric))]
+    rows = []
+    for i, (e, n) in enumerate(zip(exact, numeric)):
+        if not _agree(e, n, atol, rtol):
+            n = _smaller_steps(f, point, i, eps, e, n, atol, rtol)
+        rows.append((f"x{i}", e, n))
 
     # Forward mode along a random direction must give gradient · direction.
     import random  # here, not at the top: it is slow to import and only gradcheck needs it
@@ -143,6 +177,43 @@ def gradcheck(
     return True
 
 
+def _agree(exact: float, numeric: float, atol: float, rtol: float) -> bool:
+    return abs(exact - numeric) <= atol + rtol * abs(numeric)  # False for nan too
+
+
+def _smaller_steps(
+    f: Callable[..., Any], point: list[float], i: int, eps: float, exact: float, first: float, atol: float, rtol: float
+) -> float:
+    """A numeric slope to set against `exact` when the first step's disagrees: try smaller steps.
+
+    A step that is large for the function's scale (sin at 10¹⁰ with eps·|x| = 10⁴)
+    gives a meaningless slope. Smaller steps, down to where float rounding
+    takes over, either find one that agrees, or settle on a slope (two steps
+    in a row agree: then the exact slope is what is wrong), or never settle,
+    and then the numeric slope cannot be trusted at this point, which is said.
+    """
+    x, h = point[i], _step(point[i], eps)
+    floor = 64 * math.ulp(max(abs(x), 1.0))  # below this, rounding dominates the difference
+    slopes = [first]
+    with no_grad():
+        while h / 10.0 >= floor:
+            h /= 10.0
+            try:
+                slope = _slope(f, point, i, h, "gradcheck")
+            except (ArithmeticError, ValueError):
+                break
+            if _agree(exact, slope, atol, rtol):
+                return slope
+            if _agree(slope, slopes[-1], atol, rtol):
+                return slope  # settled, and not on the exact slope
+            slopes.append(slope)
+    shown = ", ".join(f"{s:.6g}" for s in slopes)
+    raise GradcheckError(
+        f"gradcheck: the numeric slope for argument {i} at {x!r} cannot be trusted: it changes with the step "
+        f"({shown} as the step shrinks from {_step(x, eps):.3g}), so it cannot judge the exact slope {exact!r}"
+    )
+
+
 def _second_order_rows(
     f: Callable[..., Any], out: Value, inputs: list[Value], point: list[float], eps: float
 ) -> list[tuple[str, float, float]]:
@@ -155,5 +226,5 @@ def _second_order_rows(
         down = exact_grad(f, *point[:j], x - h, *point[j + 1 :])
         exact_column = differentiate(first[j], inputs)
         for i in range(len(point)):
-            rows.append((f"H[{i}][{j}]", exact_column[i].data, (up[i] - down[i]) / (2.0 * h)))
+            rows.append((f"H[{i}][{j}]", exact_column[i].data, (up[i] - down[i]) / ((x + h) - (x - h))))
     return rows

@@ -57,9 +57,15 @@ class Optimizer:
         self.params: list[Value] = list(params)
         if not self.params:
             raise ValueError(f"{name}: got an empty parameter list")
+        first_seen: dict[Value, int] = {}
         for i, p in enumerate(self.params):
             if not isinstance(p, Value):
                 raise TypeError(f"{name}: parameter {i} must be a Value, got {type(p).__name__} {p!r}")
+            if not p.is_leaf:
+                raise ValueError(f"{name}: parameter {i} is a computed Value, not a leaf; optimize its leaves")
+            if p in first_seen:
+                raise ValueError(f"{name}: parameters {first_seen[p]} and {i} are the same Value; list each once")
+            first_seen[p] = i
         self.evaluations = 0
         self.gradient_evaluations = 0
 
@@ -108,6 +114,18 @@ class Optimizer:
     def _update(self, grads: list[float]) -> None:
         raise NotImplementedError(f"{type(self).__name__} does not implement _update")
 
+    def _commit(self, new_data: list[float], *state: list[float]) -> None:
+        """Check every new number first, then assign the parameters: a step happens whole or not at all."""
+        for what, numbers in (("parameter", new_data), *(("state of parameter", s) for s in state)):
+            for i, x in enumerate(numbers):
+                if not math.isfinite(x):
+                    raise OverflowError(
+                        f"{type(self).__name__}: this step would make the {what} {i} {x!r}; nothing was changed "
+                        f"(a smaller lr, or gradients of a reasonable size, avoid it)"
+                    )
+        for p, x in zip(self.params, new_data):
+            p.data = x
+
 
 class SGD(Optimizer):
     """Gradient descent: ``w ← w − lr·grad``, optionally with momentum.
@@ -136,11 +154,14 @@ class SGD(Optimizer):
         self.velocity = [0.0] * len(self.params)
 
     def _update(self, grads: list[float]) -> None:
+        velocity, new_data = list(self.velocity), []
         for i, (p, g) in enumerate(zip(self.params, grads)):
             if self.momentum:
-                self.velocity[i] = self.momentum * self.velocity[i] + g
-                g = g + self.momentum * self.velocity[i] if self.nesterov else self.velocity[i]
-            p.data -= self.lr * g
+                velocity[i] = self.momentum * velocity[i] + g
+                g = g + self.momentum * velocity[i] if self.nesterov else velocity[i]
+            new_data.append(p.data - self.lr * g)
+        self._commit(new_data, velocity)
+        self.velocity = velocity
 
 
 class Adam(Optimizer):
@@ -171,6 +192,8 @@ class Adam(Optimizer):
     ) -> None:
         super().__init__(params)
         self.lr = _positive("Adam", "lr", lr)
+        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+            raise ValueError(f"Adam: betas must be a pair (beta1, beta2) like (0.9, 0.999), got {betas!r}")
         self.betas = (_in_unit_interval("Adam", "betas[0]", betas[0]), _in_unit_interval("Adam", "betas[1]", betas[1]))
         self.eps = _positive("Adam", "eps", eps)
         if not (isinstance(weight_decay, (int, float)) and 0.0 <= weight_decay < math.inf):
@@ -182,16 +205,19 @@ class Adam(Optimizer):
 
     def _update(self, grads: list[float]) -> None:
         beta1, beta2 = self.betas
-        self.t += 1
-        correction1 = 1.0 - beta1**self.t
-        correction2 = 1.0 - beta2**self.t
+        t = self.t + 1
+        correction1 = 1.0 - beta1**t
+        correction2 = 1.0 - beta2**t
+        m, s, new_data = list(self.m), list(self.s), []
         for i, (p, g) in enumerate(zip(self.params, grads)):
             g += self.weight_decay * p.data
-            self.m[i] = beta1 * self.m[i] + (1.0 - beta1) * g
-            self.s[i] = beta2 * self.s[i] + (1.0 - beta2) * g * g
-            m_hat = self.m[i] / correction1
-            s_hat = self.s[i] / correction2
-            p.data -= self.lr * m_hat / (math.sqrt(s_hat) + self.eps)
+            m[i] = beta1 * m[i] + (1.0 - beta1) * g
+            s[i] = beta2 * s[i] + (1.0 - beta2) * g * g
+            m_hat = m[i] / correction1
+            s_hat = s[i] / correction2
+            new_data.append(p.data - self.lr * m_hat / (math.sqrt(s_hat) + self.eps))
+        self._commit(new_data, m, s)
+        self.t, self.m, self.s = t, m, s
 
 
 class TrialAndError(Optimizer):

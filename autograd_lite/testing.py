@@ -23,7 +23,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from hypothesis import strategies as st
+try:
+    from hypothesis import strategies as st
+except ImportError as error:  # pragma: no cover - depends on what is installed
+    raise ImportError(
+        "autograd_lite.testing needs hypothesis: install the test extra, pip install 'autograd_lite[test]'"
+    ) from error
 
 from .engine import PRIMITIVES, dot, sum_
 

@@ -24,6 +24,20 @@ from .engine import Value, topological_order
 __all__ = ["draw", "to_dot", "to_text"]
 
 
+def _checked(where: str, root: object, names: Mapping[Value, str] | None) -> Mapping[Value, str]:
+    """`names` (or {}), after checking that `root` is a Value and every name is a string."""
+    if not isinstance(root, Value):
+        raise TypeError(f"{where}: expected the Value whose graph to show, got {type(root).__name__} {root!r}")
+    if names is None:
+        return {}
+    if not isinstance(names, Mapping):
+        raise TypeError(f"{where}: names must map Values to strings, got {type(names).__name__}")
+    for key, name in names.items():
+        if not isinstance(key, Value) or not isinstance(name, str):
+            raise TypeError(f"{where}: names must map Values to strings, got {type(key).__name__} -> {name!r}")
+    return names
+
+
 def _label(node: Value, names: Mapping[Value, str]) -> str:
     if node in names:
         return names[node]
@@ -45,12 +59,14 @@ def to_dot(root: Value, names: Mapping[Value, str] | None = None) -> str:
     >>> text.count("->"), text.count("label=")
     (2, 2)
     """
-    names = names or {}
+    names = _checked("to_dot", root, names)
     order = topological_order(root)
     ids = {node: f"n{i}" for i, node in enumerate(order)}
     lines = ["digraph autograd {", "  rankdir=LR;", '  node [shape=record, fontname="Helvetica"];']
     for node in order:
-        label = _label(node, names).replace("|", "\\|").replace("<", "\\<").replace(">", "\\>").replace('"', '\\"')
+        label = _label(node, names)
+        for special in '\\|<>{}"':  # characters with a meaning in a DOT record label
+            label = label.replace(special, "\\" + special)
         style = ', style=filled, fillcolor="#e8f0fe"' if node.is_leaf else ""
         lines.append(
             f'  {ids[node]} [label="{{ {label} | data {_number(node.data)} | grad {_number(node.grad)} }}"{style}];'
@@ -69,7 +85,7 @@ def to_text(root: Value, names: Mapping[Value, str] | None = None, max_depth: in
     ``[#k]``, and referred to as ``(#k, shown above)`` afterwards. Branches
     deeper than `max_depth` are cut with ``…``.
     """
-    names = names or {}
+    names = _checked("to_text", root, names)
     uses: dict[Value, int] = {}
     for node in topological_order(root):
         for parent in node.parents:
@@ -108,7 +124,10 @@ def draw(root: Value, path: str | Path, names: Mapping[Value, str] | None = None
     Raises RuntimeError saying how to install Graphviz when ``dot`` is not on
     the PATH (`to_dot` needs nothing installed).
     """
+    names = _checked("draw", root, names)
     path = Path(path)
+    if not path.parent.is_dir():
+        raise FileNotFoundError(f"draw: the directory {str(path.parent)!r} does not exist; create it first")
     fmt = path.suffix.lstrip(".").lower()
     if fmt not in {"svg", "png", "pdf"}:
         raise ValueError(f"draw: the file must end in .svg, .png or .pdf, got {path.name!r}")

@@ -116,11 +116,12 @@ def test_equality_and_hash_are_by_identity():
     assert {a: 1, b: 2}[b] == 2
 
 
-def test_float_bool_and_repr():
-    """float(v) is .data, bool(v) follows .data, repr shows data and grad."""
+def test_item_bool_format_and_repr():
+    """v.item() is .data, bool(v) follows .data, formatting shows the number, repr shows data and grad."""
     v = Value(2.5)
-    assert float(v) == 2.5
+    assert v.item() == 2.5 and type(v.item()) is float
     assert bool(Value(0.0)) is False and bool(v) is True
+    assert f"{v:.3f}" == "2.500" and round(v, 0) == 2.0 and f"{v}" == repr(v)
     assert repr(v) == "Value(data=2.5, grad=0.0)"
 
 
