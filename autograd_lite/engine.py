@@ -452,16 +452,16 @@ def _real(x: object, where: str) -> float:
     """
     if type(x) is float:
         f = x
-    elif isinstance(x, numbers.Real):
+    elif type(x) is int or isinstance(x, numbers.Real):
         try:
             f = float(x)
         except OverflowError:
-            bits = int(x).bit_length()  # type: ignore[call-overload]  # a Real that overflows is an integer
-            raise OverflowError(f"{where}: a {type(x).__name__} of {bits} bits is too large for a float") from None
-    elif not isinstance(x, Value) and callable(item := getattr(x, "item", None)) and isinstance(item(), numbers.Real):
-        return _real(item(), where)
+            bits = int(x).bit_length()  # type: ignore[arg-type]  # a Real that overflows is an int
+            raise OverflowError(f"{where}: the {type(x).__name__} ({bits} bits) is too large for a float") from None
     elif isinstance(x, Value):
         raise TypeError(f"{where}: expected a real number, got a Value (use .detach() for a new leaf with its number)")
+    elif callable(item := getattr(x, "item", None)) and isinstance(item(), numbers.Real):
+        return _real(item(), where)
     else:
         raise TypeError(f"{where}: expected a real number, got {type(x).__name__} {x!r}")
     if f - f:  # nan, or ±inf: for a finite f, f − f is 0.0
@@ -566,11 +566,13 @@ def _as_value(x: object, where: str) -> Value | None:
     """A Value for `x` (a finite plain number becomes a constant leaf), or None for foreign types."""
     if isinstance(x, Value):
         return x
-    if type(x) is float and not x - x:  # a finite float: the common case, and quick
-        return _constant(x)
+    # The common cases first, quickly: a finite float, and an int that converts to one.
+    if (type(x) is float and not x - x) or (type(x) is int and -1e300 < x < 1e300):
+        return _constant(float(x))
     if isinstance(x, numbers.Real):
         return _constant(_real(x, where))
     return None
+
 
 
 def _operator_pair(op: Primitive) -> tuple[_Operator, _Operator]:
@@ -579,12 +581,14 @@ def _operator_pair(op: Primitive) -> tuple[_Operator, _Operator]:
     Both return NotImplemented for foreign types, so Python can try the other side.
     """
 
+    name = op.name
+
     def forward(self: Value, other: Value | float) -> Value:
-        b = other if type(other) is Value else _as_value(other, op.name)
+        b = other if type(other) is Value else _as_value(other, name)
         return NotImplemented if b is None else _binary(op, self, b)
 
     def reflected(self: Value, other: Value | float) -> Value:
-        a = _as_value(other, op.name)
+        a = _as_value(other, name)
         return NotImplemented if a is None else _binary(op, a, self)
 
     forward.__name__, reflected.__name__ = f"__{op.name}__", f"__r{op.name}__"
@@ -729,14 +733,14 @@ class Value:
 
     # -- what a node is made of (read-only views for the layers above) --------
 
-    @property
-    def data(self) -> float:
-        """The number this Value holds. Setting it checks the number (finite and real) like ``Value(x)``."""
-        return self._data
+    def _set_data(self, x: float) -> None:
+        self._data = x if type(x) is float and not x - x else _real(x, "Value.data")
 
-    @data.setter
-    def data(self, x: float) -> None:
-        self._data = _real(x, "Value.data")
+    data = property(
+        operator.attrgetter("_data"),  # a getter written in C: reading .data costs no Python call
+        _set_data,
+        doc="The number this Value holds. Setting it checks the number (finite and real) like ``Value(x)``.",
+    )
 
     def item(self) -> float:
         """The number this Value holds, as a Python float (PyTorch's name for ``.data``)."""
@@ -773,6 +777,8 @@ class Value:
         """``self ** other``: a plain-number exponent is a constant, a Value exponent an input."""
         if isinstance(other, Value):
             return _binary(POW, self, other)
+        if (type(other) is int and -1e300 < other < 1e300) or (type(other) is float and not other - other):
+            return _unary(power_by(float(other)), self)  # the common cases, quick
         if isinstance(other, numbers.Real):
             return _unary(power_by(_real(other, "pow")), self)
         return NotImplemented
@@ -882,8 +888,8 @@ class Value:
         Interior nodes hold the gradient of the latest pass.
 
         If a gradient would become inf or nan, `NonFiniteGradientError` names
-        the node where it first did, and every ``.grad`` is left as it was
-        before the call (interior nodes at 0).
+        the node where it first did; every leaf's ``.grad`` is left as it was
+        before the call (and interior nodes' at 0).
 
         >>> x = Value(3.0)
         >>> y = x * x * 2
@@ -894,14 +900,11 @@ class Value:
         """
         seed = _real(gradient, "backward(gradient)")
         with CollectorPaused():
-            order = topological_order(self)
-            leaves = []
+            order, leaves = _order_and_leaves(self)
+            before = [leaf.grad for leaf in leaves]  # to put back if the pass fails
             for node in order:
                 if node._parents:
                     node.grad = 0.0  # interior gradients belong to this pass only
-                else:
-                    leaves.append(node)
-            before = [leaf.grad for leaf in leaves]
             self.grad += seed
             # The chain rule, from the output back to the leaves:
             #     ∂out/∂parent  +=  ∂node/∂parent · ∂out/∂node
@@ -910,14 +913,13 @@ class Value:
                     g = node.grad
                     for parent, local in zip(node._parents, node._local):
                         parent.grad += local * g
-            # One sum tells whether any gradient went non-finite (an inf or nan
-            # anywhere reaches a leaf); only then is the pass redone with checks.
-            total = sum(map(_grad_of, leaves))
+            # An inf or nan anywhere reaches a leaf, so one sum over the leaves tells
+            # whether any gradient went non-finite; only then is the pass redone, with checks.
+            total = 0.0
+            for leaf in leaves:
+                total += leaf.grad
             if total - total:
                 _redo_with_checks(order, leaves, before, seed)
-
-
-_grad_of = operator.attrgetter("grad")
 
 
 class NonFiniteGradientError(FloatingPointError):
@@ -979,24 +981,28 @@ def _node_steps(order: list[Value]) -> Iterable[tuple[Value, Primitive, tuple[Va
 
 
 def _redo_with_checks(order: list[Value], leaves: list[Value], before: list[float], seed: float) -> None:
-    """`backward` found a non-finite gradient: put every ``.grad`` back, redo the pass with checks, then commit."""
+    """`backward` found a non-finite gradient: put the leaves' ``.grad`` back, redo the pass with checks, then commit.
+
+    The checked pass raises at the first node whose gradient goes inf or nan
+    (the interior nodes' ``.grad`` is then 0); a leaf can still overflow when
+    the new gradient is added to the one it held.
+    """
     for node in order:
         node.grad = 0.0
     for leaf, old in zip(leaves, before):
         leaf.grad = old
     grads = checked_chain_rule(order[-1], seed, _node_steps(order), _data_of_node, "backward")
     summed = [old + grads.get(leaf, 0.0) for leaf, old in zip(leaves, before)]
-    for leaf, old, new in zip(leaves, before, summed):
-        if new - new:
+    for leaf, g in zip(leaves, summed):
+        if g - g:
             raise NonFiniteGradientError(
-                f"backward: the gradient of the leaf {leaf!r} overflows when its new gradient "
-                f"{grads[leaf]!r} is added to the {old!r} it holds"
+                f"backward: the gradient of the leaf {leaf!r} overflows when {grads[leaf]!r} is added to it"
             )
     for node in order:
         if node._parents:
             node.grad = grads.get(node, 0.0)
-    for leaf, new in zip(leaves, summed):
-        leaf.grad = new
+    for leaf, g in zip(leaves, summed):
+        leaf.grad = g
 
 
 _data_of_node = operator.attrgetter("_data")
@@ -1037,7 +1043,13 @@ def topological_order(root: Value) -> list[Value]:
     >>> [v.data for v in topological_order(c)]
     [1.0, 2.0, 4.0]
     """
+    return _order_and_leaves(root)[0]
+
+
+def _order_and_leaves(root: Value) -> tuple[list[Value], list[Value]]:
+    """`topological_order(root)`, and the leaves among it (collected on the way, for `backward`'s checks)."""
     order: list[Value] = []
+    leaves: list[Value] = [] if root._parents else [root]
     visited: set[Value] = set()  # Values hash by identity
     stack: list[tuple[Value, bool]] = [(root, False)]
     while stack:
@@ -1054,7 +1066,8 @@ def topological_order(root: Value) -> list[Value]:
                     else:  # a leaf has no parents to wait for: place it now
                         visited.add(parent)
                         order.append(parent)
-    return order
+                        leaves.append(parent)
+    return order, leaves
 
 
 # ---------------------------------------------------------------------------
