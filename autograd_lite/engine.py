@@ -601,20 +601,24 @@ def _operator_pair(op: Primitive) -> tuple[_Operator, _Operator]:
 #
 # `a < b` on Values returns a plain bool, and the program then takes one
 # branch: the recorded graph is only right for that outcome. So while
-# recording, every comparison of Values is kept on the Values compared, and
-# `compile()` collects those of its graph into guards, which the tape checks
-# again on every replay. A comparison holds both operands, so the loser of
-# `max(a, b)` stays alive with the winner: the tape must recompute it. (Those
-# are the only reference cycles of a graph; the cycle collector frees them.)
+# recording, every comparison is kept on each Value compared, as a tuple
+# (symbol, compare, the other operand, outcome, whether this Value was on the
+# left). `compile()` collects those of its graph into guards, which the tape
+# checks again on every replay. A Value compared with another Value holds it,
+# so the loser of `max(a, b)` stays alive with the winner: the tape must
+# recompute it. (Those pairs are the only reference cycles of a graph; the
+# cycle collector frees them.)
+
+_Kept = tuple[str, "Callable[[Any, Any], bool]", "Value | float", bool, bool]
 
 
 class Comparison:
-    """A comparison of Values made while recording: the operands, the operator, and the outcome."""
+    """A comparison made while recording: the operands (one may be a plain number), the operator, the outcome."""
 
     __slots__ = ("compare", "left", "outcome", "right", "symbol")
 
     def __init__(
-        self, symbol: str, compare: Callable[[Any, Any], bool], left: Value, right: Value | float, outcome: bool
+        self, symbol: str, compare: Callable[[Any, Any], bool], left: Any, right: Any, outcome: bool
     ) -> None:
         self.symbol, self.compare, self.left, self.right, self.outcome = symbol, compare, left, right, outcome
 
@@ -623,43 +627,50 @@ class Comparison:
         return f"{left!r} {self.symbol} {right!r}"
 
 
-def _remember(
-    symbol: str, compare: Callable[[Any, Any], bool], left: Value, right: Value | float, outcome: bool
-) -> None:
-    comparison = Comparison(symbol, compare, left, right, outcome)
-    for v in (left, right) if isinstance(right, Value) else (left,):
-        kept = getattr(v, "_guards", None)  # the slot stays unset until a first comparison
-        if kept is None:
-            v._guards = [comparison]
-            continue
-        if not v._parents:
-            # A leaf (a parameter) outlives many graphs: keep only the latest outcome of each
-            # comparison, and forget the ones whose other Value nothing else refers to any more.
-            kept[:] = [c for c in kept if not _repeats(c, comparison) and not _forgotten(c, v)]
-        kept.append(comparison)
+def _remember(symbol: str, compare: Callable[[Any, Any], bool], left: Value, right: Any, outcome: bool) -> None:
+    _keep(left, (symbol, compare, right, outcome, True))
+    if type(right) is Value:
+        _keep(right, (symbol, compare, left, outcome, False))
 
 
-def _repeats(old: Comparison, new: Comparison) -> bool:
-    """The same comparison of the same operands (a number counts by value, a Value by identity)."""
-    if old.symbol != new.symbol or old.left is not new.left:
-        return False
-    return old.right is new.right if isinstance(new.right, Value) else old.right == new.right
+def _keep(v: Value, kept: _Kept) -> None:
+    # The slot stays unset until a first comparison, so code that never compares never pays for it.
+    guards = getattr(v, "_guards", None)
+    if guards is None:
+        v._guards = [kept]
+    elif v._parents:
+        guards.append(kept)
+    else:
+        # A leaf (a parameter) outlives many graphs: keep only the latest outcome of each
+        # comparison, and forget the ones whose other Value nothing else refers to any more.
+        symbol, _, other, _, on_left = kept
+        guards[:] = [k for k in guards if not (k[0] == symbol and k[4] == on_left and _same(k[2], other))]
+        guards[:] = [k for k in guards if not _forgotten(k[2])]
+        guards.append(kept)
 
 
-def _forgotten(c: Comparison, leaf: Value) -> bool:
-    """True when a leaf's comparison is all that keeps its other Value alive (its graph is gone).
+def _same(a: Any, b: Any) -> bool:
+    """The same operand: a Value by identity, a number by value."""
+    return a is b if type(a) is Value or type(b) is Value else bool(a == b)
+
+
+def _forgotten(other: Any) -> bool:
+    """True when a leaf's comparison is all that keeps a computed Value alive (its graph is gone).
 
     Only CPython counts references; elsewhere nothing is forgotten, which costs memory, never a guard.
     """
-    other = c.right if c.left is leaf else c.left
     getrefcount = getattr(sys, "getrefcount", None)
-    # Its references then: this comparison's, the name `other`, and getrefcount's own argument.
-    return isinstance(other, Value) and other._parents != () and getrefcount is not None and getrefcount(other) <= 3
+    # Its references then: the kept tuple's, the name `other`, and getrefcount's own argument.
+    return type(other) is Value and other._parents != () and getrefcount is not None and getrefcount(other) <= 3
 
 
 def comparisons_of(node: Value) -> list[Comparison]:
     """The comparisons made with `node` while recording (what `compile` turns into guards)."""
-    return list(getattr(node, "_guards", None) or ())
+    comparisons = []
+    for symbol, compare, other, outcome, on_left in getattr(node, "_guards", None) or ():
+        left, right = (node, other) if on_left else (other, node)
+        comparisons.append(Comparison(symbol, compare, left, right, outcome))
+    return comparisons
 
 
 def _comparison(compare: Callable[[Any, Any], bool], symbol: str) -> Callable[[Value, Value | float], bool]:
@@ -714,7 +725,7 @@ class Value:
         "_parents": "The Values this one was computed from, in argument order (a tuple).",
         "_local": "∂(this)/∂(parent) for each parent: plain floats, computed with the value.",
         "_op": "The Primitive row that made this node, or None for a leaf.",
-        "_guards": "Comparisons made with this Value while recording (unset until the first one): replay checks them.",
+        "_guards": "Comparisons made with this Value while recording (unset until the first): replay checks them.",
     }
 
     _data: float
@@ -722,7 +733,7 @@ class Value:
     _parents: tuple[Value, ...]
     _local: tuple[float, ...]
     _op: Primitive | None
-    _guards: list[Comparison]
+    _guards: list[_Kept]
 
     def __init__(self, data: float) -> None:
         self._data = _real(data, "Value")

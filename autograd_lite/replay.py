@@ -68,13 +68,14 @@ def _guarded_graph(output: Value) -> tuple[list[Value], list[Comparison]]:
     order = topological_order(output)
     nodes = set(order)
     guards: list[Comparison] = []
-    seen: set[int] = set()
+    seen: set[tuple[int, str, int]] = set()
     todo = list(order)
     while todo:
         for c in comparisons_of(todo.pop()):
-            if id(c) in seen:
+            key = (id(c.left), c.symbol, id(c.right))  # a comparison of two Values is kept on both
+            if key in seen:
                 continue
-            seen.add(id(c))
+            seen.add(key)
             guards.append(c)
             for v in (c.left, c.right):
                 if isinstance(v, Value) and v not in nodes:
@@ -106,8 +107,7 @@ class Tape:
         #: right position, or None when the right side is the plain number kept in the comparison).
         self.guards: list[tuple[Comparison, int, int | None]] = []
         for c in comparisons:
-            right = position[c.right] if isinstance(c.right, Value) else None
-            self.guards.append((c, position[c.left], right))
+            self.guards.append((c, position[c.left], position[c.right] if isinstance(c.right, Value) else None))
         self.data: list[float] = [node.data for node in order]
         self.local: list[Sequence[float]] = [node.local_grads for node in order]
         self.size = len(order)

@@ -147,7 +147,56 @@ def chain_autograd_lite_collector_off(size: int) -> Run:
 
 
 # ---------------------------------------------------------------------------
-# 3. MLP 2-16-16-1 (ReLU) on 100 two-moons points, hinge loss, one SGD step
+# 3. Comparisons: a least-absolute-deviations fit, |r| written as max(r, −r)
+# ---------------------------------------------------------------------------
+
+ABS_POINTS = [(0.1 * i, 0.2 * i + (0.05 if i % 3 else -0.05)) for i in range(1, 101)]
+
+
+def abs_fit_hand(size: int) -> Run:
+    state = {"w": 1.5, "loss": 0.0, "grad": 0.0}
+
+    def run() -> None:
+        w = state["w"]
+        loss = grad = 0.0
+        for x, y in ABS_POINTS[:size]:
+            r = w * x - y
+            if r > -r:  # |r| = max(r, −r); d|r|/dw = sign(r)·x
+                loss += r
+                grad += x
+            else:
+                loss -= r
+                grad -= x
+        state["loss"], state["grad"] = loss / size, grad / size
+        state["w"] = w - LR * state["grad"]
+
+    return Run(run, lambda: (state["loss"], [state["grad"]]))
+
+
+def abs_fit_autograd_lite(guarded: bool) -> Make:
+    """The same with Values; `guarded=False` compares the numbers (.data), so no comparison is remembered."""
+
+    def make(size: int) -> Run:
+        w = al.Value(1.5)
+        state = {"loss": 0.0, "grad": 0.0}
+
+        def absolute(r: al.Value) -> al.Value:
+            return max(r, -r) if guarded else (r if r.data > -r.data else -r)
+
+        def run() -> None:
+            w.grad = 0.0
+            loss = al.sum_([absolute(w * x - y) for x, y in ABS_POINTS[:size]]) / size
+            loss.backward()
+            state["loss"], state["grad"] = loss.data, w.grad
+            w.data -= LR * w.grad
+
+        return Run(run, lambda: (state["loss"], [state["grad"]]))
+
+    return make
+
+
+# ---------------------------------------------------------------------------
+# 4. MLP 2-16-16-1 (ReLU) on 100 two-moons points, hinge loss, one SGD step
 # ---------------------------------------------------------------------------
 
 
@@ -308,6 +357,15 @@ def workloads() -> list[Workload]:
             {"hand-written": chain_hand, "autograd_lite": chain_autograd_lite,
              "autograd_lite, gc off": chain_autograd_lite_collector_off},
             {"micrograd": "micrograd 0.1.0 has no tanh, and its recursive backward() stops near depth 1,000"},
+        ),
+        Workload(
+            "abs fit",
+            "Σ|w·x − y| over N points with |r| = max(r, −r): comparisons in eager code, one gradient step",
+            100,
+            10,
+            {"hand-written": abs_fit_hand, "autograd_lite": abs_fit_autograd_lite(guarded=True),
+             "autograd_lite, .data": abs_fit_autograd_lite(guarded=False)},
+            {"micrograd": "micrograd 0.1.0's Value has no comparisons"},
         ),
         Workload(
             "MLP step",
