@@ -8,7 +8,10 @@ Contents:
 * ``exp, log, sqrt, tanh, sigmoid, relu, sin, cos, softplus`` — on Values or
   plain numbers; ``no_grad()`` to compute without recording.
 * `grad`, `value_and_grad`, `jacobian`, `hessian`, `hvp`, `jvp` — derivatives as
-  functions, nesting to any order (`autograd_lite.functional`).
+  functions, nesting to any order, of numbers or containers of numbers
+  (`autograd_lite.functional`); `hessian_vector_product` in scipy's ``hessp`` form.
+* `tree_flatten`, `tree_unflatten`, `tree_map` — lists, tuples and dicts of
+  numbers to a flat list and back (`autograd_lite.tree`).
 * `numeric_grad`, `gradcheck` — finite-difference slopes, and checking exact
   ones against them (`autograd_lite.numeric`).
 * `autograd_lite.optim` — `SGD`, `Adam`, and the `TrialAndError` baseline.
@@ -58,10 +61,11 @@ from .engine import (
     tanh,
     topological_order,
 )
-from .functional import grad, hessian, hvp, jacobian, jvp, value_and_grad
+from .functional import grad, hessian, hessian_vector_product, hvp, jacobian, jvp, value_and_grad
 from .numeric import GradcheckError, gradcheck, numeric_grad
 from .optim import SGD, Adam, TrialAndError
 from .replay import BranchChangedError, Tape, compile
+from .tree import tree_flatten, tree_map, tree_unflatten
 
 if TYPE_CHECKING:
     from . import nn, viz
@@ -100,6 +104,7 @@ __all__ = [
     "grad",
     "gradcheck",
     "hessian",
+    "hessian_vector_product",
     "hvp",
     "is_recording",
     "jacobian",
@@ -118,6 +123,9 @@ __all__ = [
     "sum_",
     "tanh",
     "topological_order",
+    "tree_flatten",
+    "tree_map",
+    "tree_unflatten",
     "value_and_grad",
     "viz",
 ]

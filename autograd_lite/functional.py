@@ -15,24 +15,38 @@ whenever something outside may differentiate it again:
 
 Called with plain numbers at the top level, they return plain floats.
 
-How nesting works: every call lifts the arguments it differentiates to fresh
+**Many numbers.** Every differentiated argument may be a number or any nesting
+of lists, tuples and dicts of numbers (a numpy array reads as a list), and its
+derivative has the same shape; `f` receives the same shape with a Value for
+every number. Keyword arguments reach `f` unchanged and are never
+differentiated (JAX's rule). Matrices (`jacobian`, `hessian`) are lists of
+rows: one row per number of the output, one column per number of the
+differentiated arguments, both in leaf order (`autograd_lite.tree`: depth
+first, dicts in insertion order, arguments in `argnums` order).
+
+>>> grad(lambda p: p["a"] * p["b"])({"a": 1.0, "b": 2.0})
+{'a': 2.0, 'b': 1.0}
+>>> hessian(lambda xs: xs[0] * xs[0] * xs[1])([1.0, 2.0])
+[[4.0, 2.0], [2.0, 0.0]]
+
+How nesting works: every call lifts the numbers it differentiates to fresh
 Values, runs `f`, and reads the derivatives off the recorded graph. At the top
 level that is one reverse pass with gradients as floats (`differentiate` with
 ``create_graph=False``: no Value's ``.grad`` changes). Inside another
-derivative (an argument is a Value, or an outer `grad` is running `f`), it is
-`differentiate()`, whose gradients are Values with graphs of their own, built
-from the same table of primitives, so the outer call can differentiate them.
-Each argument gets a fresh node, so a derivative with respect to one use of a
-variable never mixes with another use of it (no *perturbation confusion*).
+derivative (an argument holds a Value, or an outer `grad` is running `f`), it
+is `differentiate()`, whose gradients are Values with graphs of their own,
+built from the same table of primitives, so the outer call can differentiate
+them. Each number gets a fresh node, so a derivative with respect to one use of
+a variable never mixes with another use of it (no *perturbation confusion*).
 """
 
 from __future__ import annotations
 
-import numbers
 from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
 from .engine import IDENTITY, Value, apply, data_of, differentiate, enable_grad, push_forward
+from .tree import Structure, tree_flatten, tree_split, tree_unflatten
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -41,7 +55,7 @@ if TYPE_CHECKING:
     Function = Callable[..., Any]
     ArgNums = int | Sequence[int] | None
 
-__all__ = ["grad", "hessian", "hvp", "jacobian", "jvp", "value_and_grad"]
+__all__ = ["grad", "hessian", "hessian_vector_product", "hvp", "jacobian", "jvp", "value_and_grad"]
 
 # How many derivative calls are running a user's function right now. Inside
 # one, results must stay Values even for plain-number arguments, because the
@@ -49,7 +63,7 @@ __all__ = ["grad", "hessian", "hvp", "jacobian", "jvp", "value_and_grad"]
 _depth: ContextVar[int] = ContextVar("autograd_lite_derivative_depth", default=0)
 
 
-def _positions(argnums: ArgNums, nargs: int, name: str) -> tuple[int, ...]:
+def _positions(argnums: ArgNums, nargs: int, name: str, keywords: dict[str, Any]) -> tuple[int, ...]:
     """The argument positions to differentiate, checked against the call."""
     if argnums is None:
         chosen: tuple[Any, ...] = tuple(range(nargs))
@@ -60,82 +74,99 @@ def _positions(argnums: ArgNums, nargs: int, name: str) -> tuple[int, ...]:
     else:
         raise TypeError(f"{name}: argnums must be an int or a tuple of ints, got {type(argnums).__name__} {argnums!r}")
     if not chosen:
-        what = "argnums is empty" if argnums is not None else "the function was called with no arguments"
+        what = "argnums is empty" if argnums is not None else "the function was called with no positional arguments"
         raise ValueError(f"{name}: {what}, so there is nothing to differentiate")
     for i in chosen:
         if not isinstance(i, int) or isinstance(i, bool):
             raise TypeError(f"{name}: argnums must be ints, got {i!r}")
         if not -nargs <= i < nargs:
-            raise IndexError(f"{name}: argnums {i} is out of range for a call with {nargs} argument(s)")
+            note = " (keyword arguments are passed to f unchanged, never differentiated)" if keywords else ""
+            raise IndexError(f"{name}: argnums {i} is out of range for a call with {nargs} positional arguments{note}")
     return tuple(i % nargs for i in chosen)
 
 
 class _Call:
-    """One evaluation of `f` with chosen arguments lifted to fresh Values."""
+    """One evaluation of `f`, with every number of the chosen arguments lifted to a fresh Value."""
 
-    def __init__(self, f: Function, args: Sequence[Any], positions: tuple[int, ...], name: str) -> None:
-        self.nested = _depth.get() > 0 or any(isinstance(args[i], Value) for i in positions)
+    def __init__(
+        self, f: Function, args: Sequence[Any], kwargs: dict[str, Any], positions: tuple[int, ...], name: str
+    ) -> None:
+        self.name = name
+        self.nested = _depth.get() > 0
+        self.inputs: list[Value] = []  # every lifted number, argument by argument, in leaf order
+        self.shapes: list[Structure] = []  # the container of each differentiated argument
         call_args = list(args)
         for i in positions:
-            a = args[i]
-            if not isinstance(a, (Value, numbers.Real)):
-                raise TypeError(f"{name}: argument {i} must be a number or a Value, got {type(a).__name__} {a!r}")
-            # A fresh node per argument: derivatives are taken with respect to
-            # this use of the argument only (identity has derivative 1).
-            call_args[i] = apply(IDENTITY, a) if isinstance(a, Value) else Value(data_of(a, name, f"argument {i}"))
-        self.inputs: list[Value] = [call_args[i] for i in positions]
+            leaves, shape = tree_flatten(args[i], f"{name}: argument {i}")
+            self.nested = self.nested or any(isinstance(x, Value) for x in leaves)
+            # A fresh node per number: derivatives are taken with respect to
+            # this use of it only (identity has derivative 1).
+            fresh = [
+                apply(IDENTITY, x) if isinstance(x, Value) else Value(data_of(x, name, f"argument {i}"))
+                for x in leaves
+            ]
+            self.inputs += fresh
+            self.shapes.append(shape)
+            call_args[i] = tree_unflatten(shape, fresh)
         token = _depth.set(_depth.get() + 1)
         try:
             with enable_grad():  # derivatives need the graph, even when called inside no_grad()
-                self.output = f(*call_args)
+                self.output = f(*call_args, **kwargs)
         finally:
             _depth.reset(token)
-        self.name = name
 
     def scalar_output(self) -> Value:
         out = self.output
         if isinstance(out, Value):
             return out
-        if isinstance(out, numbers.Real) and not isinstance(out, bool):
+        if isinstance(out, (int, float)) and not isinstance(out, bool):
             return Value(data_of(out, self.name, "the result"))  # a constant function: every derivative is 0
         raise TypeError(
             f"{self.name}: the function must return a scalar Value or number, got {type(out).__name__} {out!r}"
-            + (" (for a function with several outputs, use jacobian)" if isinstance(out, (list, tuple)) else "")
+            + (" (for a function with several outputs, use jacobian)" if isinstance(out, (list, tuple, dict)) else "")
         )
 
-    def gradients(self, out: Value) -> tuple[Any, ...]:
-        """d(out)/d(each input): Values when nested, floats at the top level; no ``.grad`` changes."""
-        return differentiate(out, self.inputs, create_graph=self.nested)
+    def output_leaves(self) -> tuple[list[Value], Structure]:
+        """Every number of the output as a Value, in leaf order, and the output's container."""
+        leaves, shape = tree_flatten(self.output, f"{self.name}: the function's result")
+        return [y if isinstance(y, Value) else Value(data_of(y, self.name, "the result")) for y in leaves], shape
+
+    def derivatives(self, out: Value) -> list[Any]:
+        """d(out)/d(every lifted number), as the caller should see them; no ``.grad`` changes."""
+        return [self.result(d) for d in differentiate(out, self.inputs, create_graph=self.nested)]
+
+    def per_argument(self, flat: Sequence[Any]) -> list[Any]:
+        """Split one number per lifted input back into the containers of the arguments."""
+        return tree_split(self.shapes, flat)
 
     def result(self, v: Any) -> Any:
         """A Value as the caller should see it: itself when nested, else its float."""
         return v if self.nested or not isinstance(v, Value) else v.data
 
 
-def _shape(gradients: tuple[Any, ...], argnums: ArgNums) -> Any:
-    return gradients[0] if isinstance(argnums, int) else gradients
-
-
 def value_and_grad(f: Function, argnums: ArgNums = 0) -> Function:
     """A function returning ``(f(*args), ∂f/∂args[argnums])`` from one forward and one backward pass.
 
-    `argnums` is an int (one gradient) or a tuple of ints (a tuple of gradients).
-    Arguments outside `argnums` reach `f` unchanged (a float stays a float).
+    `argnums` is an int (one gradient, shaped like that argument) or a tuple of
+    ints (a tuple of gradients). Arguments outside `argnums`, and keyword
+    arguments, reach `f` unchanged (a float stays a float).
 
     >>> value_and_grad(lambda x, y: x * y, argnums=(0, 1))(3.0, 4.0)
     (12.0, (4.0, 3.0))
+    >>> value_and_grad(lambda xs, scale: scale * sum(x * x for x in xs))([1.0, 2.0], scale=0.5)
+    (2.5, [1.0, 2.0])
     """
-
     return _value_and_grad(f, argnums, "value_and_grad")
 
 
 def _value_and_grad(f: Function, argnums: ArgNums, name: str) -> Function:
     """`value_and_grad`, with errors naming `name` (the function the user called)."""
 
-    def value_and_gradient(*args: Any) -> tuple[Any, Any]:
-        call = _Call(f, args, _positions(argnums, len(args), name), name)
+    def value_and_gradient(*args: Any, **kwargs: Any) -> tuple[Any, Any]:
+        call = _Call(f, args, kwargs, _positions(argnums, len(args), name, kwargs), name)
         out = call.scalar_output()
-        return call.result(out), _shape(call.gradients(out), argnums)
+        gradients = call.per_argument(call.derivatives(out))
+        return call.result(out), gradients[0] if isinstance(argnums, int) else tuple(gradients)
 
     return value_and_gradient
 
@@ -144,21 +175,23 @@ def grad(f: Function, argnums: ArgNums = 0) -> Function:
     """A function computing the derivative of `f` with respect to argument `argnums`.
 
     `argnums` is an int or a tuple of ints (then a tuple is returned). Nest it
-    for higher derivatives: ``grad(grad(f))`` is the second derivative.
+    for higher derivatives: ``grad(grad(f))`` is the second derivative. The
+    gradient has the shape of the argument:
 
     >>> cube = lambda x: x ** 3
     >>> grad(cube)(2.0), grad(grad(cube))(2.0), grad(grad(grad(cube)))(2.0)
     (12.0, 12.0, 6.0)
+    >>> grad(lambda xs: sum(x * x for x in xs))([1.0, 2.0])
+    [2.0, 4.0]
     """
-
     return _grad(f, argnums, "grad")
 
 
 def _grad(f: Function, argnums: ArgNums, name: str) -> Function:
     """`grad`, with errors naming `name`."""
 
-    def gradient(*args: Any) -> Any:
-        return _value_and_grad(f, argnums, name)(*args)[1]
+    def gradient(*args: Any, **kwargs: Any) -> Any:
+        return _value_and_grad(f, argnums, name)(*args, **kwargs)[1]
 
     return gradient
 
@@ -166,29 +199,26 @@ def _grad(f: Function, argnums: ArgNums, name: str) -> Function:
 def jacobian(f: Function, argnums: ArgNums = None) -> Function:
     """A function computing the matrix ``J[i][j] = ∂fᵢ/∂xⱼ`` (a list of rows).
 
-    `f` returns a list or tuple of Values (a single scalar gives one row); by
-    default every argument is differentiated.
+    Row i is the i-th number of the output (a scalar gives one row; a list,
+    tuple or dict of Values one row per number, in leaf order); column j is the
+    j-th number of the differentiated arguments, all of them in `argnums`
+    order (by default every positional argument), each in leaf order.
 
     >>> jacobian(lambda x, y: [x * y, x + y])(2.0, 3.0)
     [[3.0, 2.0], [1.0, 1.0]]
+    >>> jacobian(lambda v: {"sum": v[0] + v[1], "product": v[0] * v[1]})([2.0, 3.0])
+    [[1.0, 1.0], [3.0, 2.0]]
     """
-
     return _jacobian(f, argnums, "jacobian")
 
 
 def _jacobian(f: Function, argnums: ArgNums, name: str) -> Function:
     """`jacobian`, with errors naming `name`."""
 
-    def jacobian_matrix(*args: Any) -> list[list[Any]]:
-        call = _Call(f, args, _positions(argnums, len(args), name), name)
-        outputs = call.output if isinstance(call.output, (list, tuple)) else [call.output]
-        rows = []
-        for i, y in enumerate(outputs):
-            if not isinstance(y, (Value, int, float)):
-                raise TypeError(f"{name}: output {i} must be a Value or a number, got {type(y).__name__} {y!r}")
-            y = y if isinstance(y, Value) else Value(y)
-            rows.append([call.result(d) for d in differentiate(y, call.inputs, create_graph=call.nested)])
-        return rows
+    def jacobian_matrix(*args: Any, **kwargs: Any) -> list[list[Any]]:
+        call = _Call(f, args, kwargs, _positions(argnums, len(args), name, kwargs), name)
+        outputs, _ = call.output_leaves()
+        return [call.derivatives(y) for y in outputs]
 
     return jacobian_matrix
 
@@ -196,33 +226,39 @@ def _jacobian(f: Function, argnums: ArgNums, name: str) -> Function:
 def hessian(f: Function, argnums: ArgNums = None) -> Function:
     """A function computing ``H[i][j] = ∂²f/∂xᵢ∂xⱼ``: the Jacobian of the gradient.
 
+    For n numbers in the differentiated arguments (n scalars, or a list of n,
+    or any containers holding n numbers in all), H is n rows of n, in leaf order.
+
     >>> hessian(lambda x, y: x * x * y)(1.0, 2.0)    # [[2y, 2x], [2x, 0]]
     [[4.0, 2.0], [2.0, 0.0]]
     """
 
-    def hessian_matrix(*args: Any) -> list[list[Any]]:
-        positions = _positions(argnums, len(args), "hessian")
+    def hessian_matrix(*args: Any, **kwargs: Any) -> list[list[Any]]:
+        positions = _positions(argnums, len(args), "hessian", kwargs)
         # Differentiate the chosen arguments in both passes; the others stay fixed.
-        matrix: list[list[Any]] = _jacobian(_grad(f, positions, "hessian"), positions, "hessian")(*args)
+        matrix: list[list[Any]] = _jacobian(_grad(f, positions, "hessian"), positions, "hessian")(*args, **kwargs)
         return matrix
 
     return hessian_matrix
 
 
-def jvp(f: Function, primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[Any, Any]:
+def jvp(f: Function, primals: Sequence[Any], tangents: Sequence[Any], **kwargs: Any) -> Any:
     """Forward mode: ``(f(*primals), directional derivative of f along tangents)``.
 
     One evaluation of `f` records the graph; the tangents are then pushed
     forward through it with the local derivatives of the table of primitives.
-    If `f` returns a list or tuple, both results are tuples.
+    `tangents` has one entry per primal, of the same shape. Both results have
+    the shape of `f`'s output. Keyword arguments go to `f` unchanged.
 
     >>> jvp(lambda x, y: x * y, (3.0, 4.0), (1.0, 0.0))     # ∂(xy)/∂x = y
     (12.0, 4.0)
+    >>> jvp(lambda xs: [xs[0] * xs[1], xs[0]], ([3.0, 4.0],), ([1.0, 0.0],))
+    ([12.0, 3.0], [4.0, 1.0])
     """
-    return _jvp(f, primals, tangents, "jvp")
+    return _jvp(f, primals, tangents, kwargs, "jvp")
 
 
-def _jvp(f: Function, primals: Sequence[Any], tangents: Sequence[Any], name: str) -> tuple[Any, Any]:
+def _jvp(f: Function, primals: Sequence[Any], tangents: Sequence[Any], kwargs: dict[str, Any], name: str) -> Any:
     """`jvp`, with errors naming `name`."""
     for what, given in (("primals", primals), ("tangents", tangents)):
         if not isinstance(given, (tuple, list)):
@@ -234,40 +270,63 @@ def _jvp(f: Function, primals: Sequence[Any], tangents: Sequence[Any], name: str
         raise ValueError(f"{name}: got {len(primals)} primals but {len(tangents)} tangents")
     if not primals:
         raise ValueError(f"{name}: no primals, so there is nothing to differentiate")
-    for i, t in enumerate(tangents):
-        if not isinstance(t, Value):
-            data_of(t, name, f"tangent {i}")
-    call = _Call(f, primals, tuple(range(len(primals))), name)
-    many = isinstance(call.output, (list, tuple))
-    outputs = list(call.output) if many else [call.scalar_output()]
-    outputs = [y if isinstance(y, Value) else Value(y) for y in outputs]
-    seeds: list[Any] = [t if isinstance(t, Value) or not call.nested else Value(t) for t in tangents]
+    seeds: list[Any] = []
+    for i, (primal, tangent) in enumerate(zip(primals, tangents)):
+        leaves, shape = tree_flatten(tangent, f"{name}: tangent {i}")
+        expected = tree_flatten(primal, f"{name}: argument {i}")[1]
+        if shape != expected:
+            raise ValueError(f"{name}: tangent {i} has the shape {shape!r}, but its primal has {expected!r}")
+        seeds += [t if isinstance(t, Value) else data_of(t, name, f"tangent {i}") for t in leaves]
+    call = _Call(f, primals, kwargs, tuple(range(len(primals))), name)
+    outputs, shape = call.output_leaves()
+    if call.nested:
+        seeds = [t if isinstance(t, Value) else Value(t) for t in seeds]
     pushed = push_forward(outputs, dict(zip(call.inputs, seeds)))
-    values = [call.result(y) for y in outputs]
-    derivatives = [call.result(d) for d in pushed]
-    if many:
-        return tuple(values), tuple(derivatives)
-    return values[0], derivatives[0]
+    values = tree_unflatten(shape, [call.result(y) for y in outputs])
+    return values, tree_unflatten(shape, [call.result(d) for d in pushed])
 
 
-def hvp(f: Function) -> Callable[[Sequence[Any], Sequence[Any]], list[Any]]:
+def hvp(f: Function) -> Callable[..., list[Any]]:
     """A function computing the Hessian-vector product ``H·v`` without forming ``H``.
 
-    Forward mode over reverse mode: the directional derivative of the gradient
-    along `v`, one gradient evaluation's worth of work.
+    ``hvp(f)(args, vector)``: `args` is the tuple of `f`'s arguments and
+    `vector` has one entry per argument, of the same shape; the result is a
+    list with one entry per argument, shaped like it. Forward mode over reverse
+    mode: the directional derivative of the gradient along `vector`, one
+    gradient evaluation's worth of work.
 
     >>> hvp(lambda x, y: x * x * y)((1.0, 2.0), (1.0, 0.0))    # first column of H
     [4.0, 2.0]
     """
 
-    def product(args: Sequence[Any], vector: Sequence[Any]) -> list[Any]:
+    def product(args: Sequence[Any], vector: Sequence[Any], **kwargs: Any) -> list[Any]:
         for what, given in (("the arguments", args), ("the vector", vector)):
             if not isinstance(given, (tuple, list)):
                 raise TypeError(f"hvp: {what} must be a tuple or list, got {type(given).__name__} {given!r}")
         if len(args) != len(vector):
             raise ValueError(f"hvp: got {len(args)} arguments but a vector of length {len(vector)}")
         everything = tuple(range(len(args)))
-        _, derivative = _jvp(_grad(f, everything, "hvp"), args, vector, "hvp")
+        _, derivative = _jvp(_grad(f, everything, "hvp"), args, vector, kwargs, "hvp")
         return list(derivative)
 
     return product
+
+
+def hessian_vector_product(f: Function) -> Callable[..., list[float]]:
+    """``H(x)·p`` as ``(x, p, *args) -> list of floats``: the ``hessp`` that ``scipy.optimize.minimize`` calls.
+
+    `f` takes the parameters `x` (a list or numpy array, as scipy passes it)
+    and any extra ``args`` of the minimization, which are not differentiated.
+    With `grad` for ``jac``, scipy gets exact first and second derivatives:
+
+    ``minimize(f, x0, jac=grad(f), hessp=hessian_vector_product(f), method="trust-ncg")``
+
+    >>> hessian_vector_product(lambda v: v[0] * v[0] * v[1])([1.0, 2.0], [1.0, 0.0])
+    [4.0, 2.0]
+    """
+
+    def hessp(x: Any, p: Any, *args: Any) -> list[float]:
+        product = hvp(lambda v: f(v, *args))((x,), (p,))[0]
+        return [float(h) for h in tree_flatten(product, "hessian_vector_product")[0]]
+
+    return hessp

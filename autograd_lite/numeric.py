@@ -19,6 +19,7 @@ import math
 from typing import TYPE_CHECKING
 
 from .engine import Value, data_of, differentiate, enable_grad, no_grad, push_forward
+from .tree import tree_flatten, tree_paths, tree_split
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -44,17 +45,32 @@ def _check_positive(where: str, name: str, x: object, allow_zero: bool = False) 
     return number
 
 
-def _value_at(f: Callable[..., Any], point: Sequence[float]) -> float:
+class _Flat:
+    """`f` as a function of one number per leaf of its arguments (which may be containers), and where they sit."""
+
+    def __init__(self, f: Callable[..., Any], args: Sequence[Any], where: str) -> None:
+        self.f, self.shapes, self.point, self.labels = f, [], [], []
+        for i, a in enumerate(args):
+            leaves, shape = tree_flatten(a, f"{where}: argument {i}")
+            self.shapes.append(shape)
+            self.point += [data_of(x, where, f"argument {i}") for x in leaves]
+            self.labels += tree_paths(shape, f"x{i}")
+
+    def __call__(self, *numbers: Any) -> Any:
+        return self.f(*tree_split(self.shapes, numbers))
+
+
+def _value_at(f: _Flat, point: Sequence[float]) -> float:
     return data_of(f(*[Value(a) for a in point]), "numeric_grad", "the function's result")
 
 
-def _slope(f: Callable[..., Any], point: list[float], i: int, h: float, where: str) -> float:
-    """The central difference of `f` in argument `i` with step `h`, over the step floats can represent."""
-    x = point[i]
+def _slope(f: _Flat, point: list[float], i: int, h: float, where: str) -> float:
+    """The central difference of `f` in number `i` with step `h`, over the step floats can represent."""
+    x, label = point[i], f.labels[i]
     up, down = x + h, x - h
     if up == x or down == x:
         raise ValueError(
-            f"{where}: the step {h:.3g} is too small for argument {i} = {x!r}: x ± step rounds to x (use a larger eps)"
+            f"{where}: the step {h:.3g} is too small for {label} = {x!r}: x ± step rounds to x (use a larger eps)"
         )
     try:
         f_up = _value_at(f, [*point[:i], up, *point[i + 1 :]])
@@ -62,34 +78,42 @@ def _slope(f: Callable[..., Any], point: list[float], i: int, h: float, where: s
     except (ArithmeticError, ValueError) as error:
         _value_at(f, point)  # if f fails at the point itself, that error is the one to see
         raise ValueError(
-            f"{where}: f is defined at argument {i} = {x!r} but not at {down!r} or {up!r}: the finite-difference "
+            f"{where}: f is defined at {label} = {x!r} but not at {down!r} or {up!r}: the finite-difference "
             f"step {h:.3g} leaves the function's domain ({error}); pass a smaller eps"
         ) from None
     slope = (f_up - f_down) / (up - down)  # the step floats actually took, not 2h
     if not math.isfinite(slope):
-        raise OverflowError(f"{where}: the numeric slope in argument {i} at {x!r} overflows a float")
+        raise OverflowError(f"{where}: the numeric slope in {label} at {x!r} overflows a float")
     return slope
 
 
-def numeric_grad(f: Callable[..., Any], *args: float, eps: float = 1e-6) -> list[float]:
+def numeric_grad(f: Callable[..., Any], *args: Any, eps: float = 1e-6) -> list[Any]:
     """Central-difference slope of `f` with respect to each argument.
 
-    ``(f(x + h) − f(x − h)) / 2h`` with ``h = eps · max(1, |x|)``, one argument
+    ``(f(x + h) − f(x − h)) / 2h`` with ``h = eps · max(1, |x|)``, one number
     at a time. `f` takes Values, the same function you would call
-    ``backward()`` on; it is evaluated without recording a graph. A step that
-    leaves the function's domain, or that floats cannot represent, is an error
-    that says so.
+    ``backward()`` on; it is evaluated without recording a graph. An argument
+    may be a container of numbers (as for `grad`): its slopes come back in the
+    same shape. A step that leaves the function's domain, or that floats
+    cannot represent, is an error that says so.
 
     >>> [round(slope, 6) for slope in numeric_grad(lambda x, y: x * y, 3.0, 4.0)]
     [4.0, 3.0]
+    >>> [[round(s, 6) for s in slopes] for slopes in numeric_grad(lambda v: v[0] * v[1], [3.0, 4.0])]
+    [[4.0, 3.0]]
     """
     eps = _check_positive("numeric_grad", "eps", eps)
-    point = [data_of(a, "numeric_grad", f"argument {i}") for i, a in enumerate(args)]
+    flat = _Flat(f, args, "numeric_grad")
+    return tree_split(flat.shapes, _slopes(flat, eps, "numeric_grad"))
+
+
+def _slopes(f: _Flat, eps: float, where: str) -> list[float]:
+    """The central difference in every number of the point, without recording."""
     with no_grad():
-        return [_slope(f, point, i, _step(x, eps), "numeric_grad") for i, x in enumerate(point)]
+        return [_slope(f, f.point, i, _step(x, eps), where) for i, x in enumerate(f.point)]
 
 
-def _record(f: Callable[..., Any], point: Sequence[float], where: str) -> tuple[list[Value], Value | None]:
+def _record(f: _Flat, point: Sequence[float], where: str) -> tuple[list[Value], Value | None]:
     """Fresh leaves at `point` and `f` recorded on them; None in place of a constant function's number."""
     inputs = [Value(a) for a in point]
     with enable_grad():
@@ -100,9 +124,9 @@ def _record(f: Callable[..., Any], point: Sequence[float], where: str) -> tuple[
     return inputs, None
 
 
-def exact_grad(f: Callable[..., Any], *args: float) -> list[float]:
+def _exact_grad(f: _Flat, *args: float) -> list[float]:
     """The exact gradient of `f` at `args` by one forward and one reverse pass (no ``.grad`` changes)."""
-    inputs, out = _record(f, args, "exact_grad")
+    inputs, out = _record(f, args, "gradcheck")
     return [0.0] * len(inputs) if out is None else list(differentiate(out, inputs, create_graph=False))
 
 
@@ -121,7 +145,7 @@ def _table(title: str, rows: Sequence[tuple[str, float, float]], atol: float, rt
 
 def gradcheck(
     f: Callable[..., Any],
-    *args: float,
+    *args: Any,
     eps: float = 1e-6,
     atol: float = 1e-5,
     rtol: float = 1e-4,
@@ -151,15 +175,16 @@ def gradcheck(
     eps = _check_positive("gradcheck", "eps", eps)
     atol = _check_positive("gradcheck", "atol", atol, allow_zero=True)
     rtol = _check_positive("gradcheck", "rtol", rtol, allow_zero=True)
-    point = [data_of(a, "gradcheck", f"argument {i}") for i, a in enumerate(args)]
-    inputs, out = _record(f, point, "gradcheck")  # one recording serves every exact derivative below
+    flat = _Flat(f, args, "gradcheck")
+    point = flat.point
+    inputs, out = _record(flat, point, "gradcheck")  # one recording serves every exact derivative below
     exact = [0.0] * len(point) if out is None else list(differentiate(out, inputs, create_graph=False))
-    numeric = numeric_grad(f, *point, eps=eps)
+    numeric = _slopes(flat, eps, "gradcheck")
     rows = []
     for i, (e, n) in enumerate(zip(exact, numeric)):
         if not _agree(e, n, atol, rtol):
-            n = _smaller_steps(f, point, i, eps, e, n, atol, rtol)
-        rows.append((f"x{i}", e, n))
+            n = _smaller_steps(flat, point, i, eps, e, n, atol, rtol)
+        rows.append((flat.labels[i], e, n))
 
     # Forward mode along a random direction must give gradient · direction.
     import random  # here, not at the top: it is slow to import and only gradcheck needs it
@@ -170,7 +195,7 @@ def gradcheck(
     rows.append(("jvp", float(forward), sum(g * d for g, d in zip(exact, direction))))
 
     if order == 2 and out is not None:
-        rows += _second_order_rows(f, out, inputs, point, eps)
+        rows += _second_order_rows(flat, out, inputs, point, eps)
     ok, text = _table(f"gradcheck failed at {tuple(point)}", rows, atol, rtol)
     if not ok:
         raise GradcheckError(text)
@@ -182,7 +207,7 @@ def _agree(exact: float, numeric: float, atol: float, rtol: float) -> bool:
 
 
 def _smaller_steps(
-    f: Callable[..., Any], point: list[float], i: int, eps: float, exact: float, first: float, atol: float, rtol: float
+    f: _Flat, point: list[float], i: int, eps: float, exact: float, first: float, atol: float, rtol: float
 ) -> float:
     """A numeric slope to set against `exact` when the first step's disagrees: try smaller steps.
 
@@ -209,21 +234,21 @@ def _smaller_steps(
             slopes.append(slope)
     shown = ", ".join(f"{s:.6g}" for s in slopes)
     raise GradcheckError(
-        f"gradcheck: the numeric slope for argument {i} at {x!r} cannot be trusted: it changes with the step "
+        f"gradcheck: the numeric slope for {f.labels[i]} at {x!r} cannot be trusted: it changes with the step "
         f"({shown} as the step shrinks from {_step(x, eps):.3g}), so it cannot judge the exact slope {exact!r}"
     )
 
 
 def _second_order_rows(
-    f: Callable[..., Any], out: Value, inputs: list[Value], point: list[float], eps: float
+    f: _Flat, out: Value, inputs: list[Value], point: list[float], eps: float
 ) -> list[tuple[str, float, float]]:
     """Exact Hessian entries (from `out` recorded at `point`) next to central differences of the exact gradient."""
     first = differentiate(out, inputs)
     rows = []
     for j, x in enumerate(point):
         h = _step(x, eps)
-        up = exact_grad(f, *point[:j], x + h, *point[j + 1 :])
-        down = exact_grad(f, *point[:j], x - h, *point[j + 1 :])
+        up = _exact_grad(f, *point[:j], x + h, *point[j + 1 :])
+        down = _exact_grad(f, *point[:j], x - h, *point[j + 1 :])
         exact_column = differentiate(first[j], inputs)
         for i in range(len(point)):
             rows.append((f"H[{i}][{j}]", exact_column[i].data, (up[i] - down[i]) / ((x + h) - (x - h))))

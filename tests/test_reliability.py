@@ -406,7 +406,7 @@ def test_leaf_comparisons_do_not_pile_up_over_a_training_loop():
         (lambda: al.gradcheck(lambda x: x * x, 1.0, atol=-1.0), ValueError, "atol must be a finite number >= 0"),
         (lambda: al.gradcheck(lambda x: x * x, 1.0, rtol=math.nan), ValueError, "rtol must be a finite number"),
         (lambda: al.numeric_grad(lambda x: x.log(), 5e-7), ValueError, "step .* leaves the function's domain"),
-        (lambda: al.gradcheck(lambda x: x.sqrt(), 5e-7), ValueError, "argument 0 = 5e-07.*smaller eps"),
+        (lambda: al.gradcheck(lambda x: x.sqrt(), 5e-7), ValueError, "x0 = 5e-07.*smaller eps"),
     ],
 )
 def test_numeric_checks_explain_bad_steps_and_settings(call, error, words):
@@ -447,11 +447,12 @@ def _draw_dir(tmp_path):
         (lambda: al.viz.to_text(3.0), TypeError, r"to_text: expected the Value"),
         (lambda: al.viz.draw(3.0, "g.svg"), TypeError, r"draw: expected the Value"),
         (lambda: al.viz.to_dot(Value(1.0), names={Value(1.0): 42}), TypeError, r"to_dot: names must map Values"),
-        (lambda: al.hessian(lambda x: x * x)([1.0, 2.0]), TypeError, r"hessian: argument 0 must be a number"),
+        (lambda: al.hessian(lambda x: x[0] * x[0])([1.0, "2"]), TypeError, r"hessian: argument 0\[1\] must be a"),
         (lambda: al.hessian(lambda x: x)(), ValueError, r"hessian: .*nothing to differentiate"),
         (lambda: al.jacobian(lambda x: x)(), ValueError, r"jacobian: .*nothing to differentiate"),
         (lambda: al.hessian(lambda x: [x, x])(1.0), TypeError, r"^hessian: the function must return a scalar"),
         (lambda: al.softplus(math.inf), ValueError, r"^softplus: expected a finite number"),
+        (lambda: (Value(1e308) * 10.0).softplus(), OverflowError, r"^mul: the result is too large"),  # not sigmoid
         (lambda: Value(10**400), OverflowError, r"^Value: the int \(\d+ bits\) is too large for a float"),
     ],
 )
