@@ -1293,22 +1293,35 @@ def _lift_all(xs: Sequence[Any], where: str) -> list[Value]:
     return lifted
 
 
-def sum_(xs: Sequence[Any]) -> Value:
+def _numbers_only(xs: Sequence[Any], where: str) -> list[float] | None:
+    """Every item as a checked float when none is a Value (then the result is a plain float too), else None."""
+    if any(isinstance(x, Value) for x in xs):
+        return None
+    return [_real(x, f"{where}: item {i}") for i, x in enumerate(xs)]
+
+
+def sum_(xs: Sequence[Any]) -> Any:
     """x₁ + … + xₙ as one node with n parents (the builtin ``sum`` records n − 1 additions).
+
+    Plain numbers only give a plain float, as the other functions do.
 
     >>> a, b = Value(1.0), Value(2.0)
     >>> s = sum_([a, b, 3.0])
     >>> s.backward(); (s.data, a.grad, len(s.parents))
     (6.0, 1.0, 3)
+    >>> sum_([1.0, 2.5])
+    3.5
     """
-    values = _lift_all(xs, "sum_")
-    if not values:
-        return _constant(0.0)
-    return apply(SUM, *values)
+    numbers_only = _numbers_only(xs, "sum_")
+    if numbers_only is not None:
+        return evaluate(SUM, numbers_only, derivatives=False)[0] if numbers_only else 0.0
+    return apply(SUM, *_lift_all(xs, "sum_"))
 
 
-def dot(ws: Sequence[Any], xs: Sequence[Any]) -> Value:
+def dot(ws: Sequence[Any], xs: Sequence[Any]) -> Any:
     """Σ wᵢ·xᵢ as one node with 2n parents: a neuron's weighted sum in one step.
+
+    Plain numbers only give a plain float, as the other functions do.
 
     >>> w, x = [Value(2.0), Value(3.0)], [Value(4.0), 5.0]
     >>> d = dot(w, x)
@@ -1317,8 +1330,9 @@ def dot(ws: Sequence[Any], xs: Sequence[Any]) -> Value:
     """
     if len(ws) != len(xs):
         raise ValueError(f"dot: got {len(ws)} weights but {len(xs)} inputs")
-    if len(ws) == 0:
-        return _constant(0.0)
+    numbers_only = _numbers_only([*ws, *xs], "dot")
+    if numbers_only is not None:
+        return evaluate(DOT, numbers_only, derivatives=False)[0] if numbers_only else 0.0
     return apply(DOT, *_lift_all(ws, "dot"), *_lift_all(xs, "dot"))
 
 

@@ -42,6 +42,7 @@ a variable never mixes with another use of it (no *perturbation confusion*).
 
 from __future__ import annotations
 
+import sys
 from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
@@ -312,12 +313,14 @@ def hvp(f: Function) -> Callable[..., list[Any]]:
     return product
 
 
-def hessian_vector_product(f: Function) -> Callable[..., list[float]]:
-    """``H(x)·p`` as ``(x, p, *args) -> list of floats``: the ``hessp`` that ``scipy.optimize.minimize`` calls.
+def hessian_vector_product(f: Function) -> Callable[..., Any]:
+    """``H(x)·p`` as ``(x, p, *args) -> numbers``: the ``hessp`` that ``scipy.optimize.minimize`` calls.
 
     `f` takes the parameters `x` (a list or numpy array, as scipy passes it)
     and any extra ``args`` of the minimization, which are not differentiated.
-    With `grad` for ``jac``, scipy gets exact first and second derivatives:
+    The product is a flat list of floats, or a numpy array when `p` is one
+    (scipy does arithmetic on it). With `grad` for ``jac``, scipy gets exact
+    first and second derivatives:
 
     ``minimize(f, x0, jac=grad(f), hessp=hessian_vector_product(f), method="trust-ncg")``
 
@@ -325,8 +328,11 @@ def hessian_vector_product(f: Function) -> Callable[..., list[float]]:
     [4.0, 2.0]
     """
 
-    def hessp(x: Any, p: Any, *args: Any) -> list[float]:
+    def hessp(x: Any, p: Any, *args: Any) -> Any:
         product = hvp(lambda v: f(v, *args))((x,), (p,))[0]
-        return [float(h) for h in tree_flatten(product, "hessian_vector_product")[0]]
+        flat = [data_of(h, "hessian_vector_product", "the product") for h in tree_flatten(product)[0]]
+        # A numpy array in, a numpy array out; numpy is already imported if the caller has one.
+        numpy = sys.modules.get("numpy")
+        return numpy.asarray(flat) if numpy is not None and isinstance(p, numpy.ndarray) else flat
 
     return hessp

@@ -41,7 +41,11 @@ def _activation(name: str | None) -> Callable[[Value], Value] | None:
     return ACTIVATIONS[name]
 
 
-def _check_inputs(x: Sequence[Any], nin: int, owner: str) -> None:
+def _check_inputs(x: Sequence[Any], nin: int, owner: str) -> Sequence[Any]:
+    """The inputs as a sequence (a numpy array becomes a list), after checking their number and types."""
+    tolist = getattr(x, "tolist", None)
+    if callable(tolist) and not isinstance(x, Value):
+        x = tolist()
     if isinstance(x, (str, bytes)) or not isinstance(x, Sequence):
         raise TypeError(f"{owner}: expected a sequence of {nin} numbers or Values, got {type(x).__name__}")
     if len(x) != nin:
@@ -49,6 +53,7 @@ def _check_inputs(x: Sequence[Any], nin: int, owner: str) -> None:
     for i, xi in enumerate(x):
         if not isinstance(xi, (Value, numbers.Real)):
             raise TypeError(f"{owner}: input {i} must be a number or a Value, got {type(xi).__name__} {xi!r}")
+    return x
 
 
 def _as_values(x: Sequence[Any]) -> list[Value]:
@@ -92,8 +97,7 @@ class Neuron(Module):
         self._act = _activation(activation)
 
     def __call__(self, x: Sequence[Any]) -> Value:
-        _check_inputs(x, len(self.w), "Neuron")
-        return self.forward(x)
+        return self.forward(_check_inputs(x, len(self.w), "Neuron"))
 
     def forward(self, x: Sequence[Any]) -> Value:
         """The neuron on inputs already checked (the layers above check them once for all neurons)."""
@@ -118,8 +122,7 @@ class Layer(Module):
         self.neurons = [Neuron(nin, activation, rng) for _ in range(nout)]
 
     def __call__(self, x: Sequence[Any]) -> list[Value]:
-        _check_inputs(x, len(self.neurons[0].w), "Layer")
-        return self.forward(_as_values(x))
+        return self.forward(_as_values(_check_inputs(x, len(self.neurons[0].w), "Layer")))
 
     def forward(self, x: Sequence[Value]) -> list[Value]:
         """The layer on inputs already checked and made Values."""
@@ -156,8 +159,7 @@ class MLP(Module):
         ]
 
     def __call__(self, x: Sequence[Any]) -> Any:
-        _check_inputs(x, len(self.layers[0].neurons[0].w), "MLP")
-        out = _as_values(x)
+        out = _as_values(_check_inputs(x, len(self.layers[0].neurons[0].w), "MLP"))
         for layer in self.layers:
             out = layer.forward(out)
         return out[0] if len(out) == 1 else out
@@ -185,7 +187,7 @@ def _pairs(predictions: Sequence[Any], targets: Sequence[Any], name: str) -> lis
                 raise TypeError(f"{name}: {what}[{i}] must be a number or a Value, got {type(x).__name__} {x!r}")
     if len(predictions) != len(targets):
         raise ValueError(f"{name}: got {len(predictions)} predictions but {len(targets)} targets")
-    if not predictions:
+    if len(predictions) == 0:
         raise ValueError(f"{name}: needs at least one prediction")
     return list(zip(_as_values(predictions), targets))
 

@@ -165,7 +165,9 @@ def run(action, pool):
             raise AssertionError("float() of a Value must raise")
         elif kind == "sum":
             (items,) = args
-            pool.append(al.sum_([pick(x) if isinstance(x, int) and not isinstance(x, bool) else x for x in items]))
+            total = al.sum_([pick(x) if isinstance(x, int) and not isinstance(x, bool) else x for x in items])
+            assert isinstance(total, Value) or math.isfinite(total)  # plain numbers only: a plain float
+            pool.append(total if isinstance(total, Value) else Value(total))
     except DOCUMENTED as error:
         foreign = kind == "binary" and isinstance(args[2], (str, complex, list, dict, type(None)))
         if not (foreign and isinstance(error, TypeError)):  # a str or list operand raises its own TypeError
