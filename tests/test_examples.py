@@ -140,3 +140,19 @@ def test_draw_graph_prints_the_tree_and_the_gradients(tmp_path):
     assert "gradients: {'x1': -1.5, 'x2': 0.5, 'w1': 1.0, 'w2': 0.0, 'b': 0.5}" in out
     assert out.splitlines()[0].startswith("tanh  data=0.7071  grad=1")
     assert "Saved the picture" in out or "apt-get install graphviz" in out
+
+
+def test_curve_fit_reaches_the_published_puromycin_fit_with_fewer_evaluations():
+    """curve_fit.py: every exact-derivative method reaches Vmax ≈ 212.7, K ≈ 0.0641; BFGS needs fewer calls of f."""
+    pytest.importorskip("scipy", reason="curve_fit.py compares with scipy: the scipy extra")
+    out = run_example("curve_fit.py")
+    rows = {
+        m.group(1).strip(): (float(m.group(2)), float(m.group(3)), int(m.group(4)))
+        for m in re.finditer(r"^  (\S.{25}) +(\d+\.\d+) +(\d\.\d+) +\d+\.\d+ +(\d+)", out, re.M)
+    }
+    assert len(rows) == 5, out
+    for name in ("Adam, exact gradient", "BFGS, exact gradient", "Newton-CG, exact H·p", "trust-ncg, exact H·p"):
+        vmax, k, _ = rows[name]
+        assert f"{vmax:.3g} {k:.3g}" == "213 0.0641", (name, vmax, k)
+    assert rows["BFGS, exact gradient"][2] < rows["BFGS, finite differences"][2]
+    assert "CHECK FAILED" not in out
