@@ -1,22 +1,19 @@
-"""The engine: one table of primitives, and the `Value` that records and differentiates them.
+"""The engine: the `Value` that records a graph of primitives, and the chain rule that differentiates it.
 
 A `Value` is a number that remembers how it was made. Every operation on Values
-is a *primitive*, and every primitive is one row of the table below: how to
-compute its value, and its local derivatives, side by side. Everything else in
-the library reads that table.
+is a *primitive*, one row of the table in `autograd_lite.primitives`: how to
+compute its value, and its local derivatives, side by side. This file applies
+the rows to Values and reads them back.
 
 The file reads top to bottom:
 
-1. Value functions with domain checks (what each primitive computes).
-2. The table of primitives (value and local derivatives, one row each).
-3. Recording on and off: `no_grad()` and `enable_grad()`, per thread and per
+1. Recording on and off: `no_grad()` and `enable_grad()`, per thread and per
    asyncio task.
-4. `Value`, which records a node for every primitive applied to it, and its
+2. `Value`, which records a node for every primitive applied to it, and its
    `backward()`: reverse mode, the chain rule in one loop, gradients as floats.
-5. Walking the graph: a topological order without recursion.
-6. `differentiate()` and `push_forward()`: the same table read again, for
+3. Walking the graph: a topological order without recursion.
+4. `differentiate()` and `push_forward()`: the same table read again, for
    gradients that are Values themselves (higher order) and for forward mode.
-7. The functions (`exp`, `sin`, `dot`, …) for Values or numbers.
 
 Every number that enters is checked once, where it enters: a Value holds a
 finite float, an operation whose result would overflow or be nan raises,
@@ -41,12 +38,32 @@ import sys
 from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
+from . import primitives as P
+from .primitives import (
+    ABS,
+    ADD,
+    CEIL,
+    DIV,
+    FLOOR,
+    FLOORDIV,
+    MOD,
+    MUL,
+    NEG,
+    POW,
+    PRIMITIVES,
+    SUB,
+    TRUNC,
+    Primitive,
+    non_finite_result,
+    power_by,
+    shown,
+)
+
 if TYPE_CHECKING:  # names for annotations only: importing `typing` at run time costs start-up time
     from collections.abc import Callable, Hashable, Iterable, Sequence
     from types import FrameType
-    from typing import Any, TypeVar
+    from typing import Any
 
-    V = TypeVar("V", "Value", float)
     _Operator = Callable[["Value", "Value | float"], "Value"]
 
 __all__ = [
@@ -56,259 +73,20 @@ __all__ = [
     "NonFiniteGradientError",
     "Primitive",
     "Value",
-    "abs_",
     "apply",
     "comparisons_of",
-    "cos",
     "data_of",
     "differentiate",
-    "dot",
     "enable_grad",
     "evaluate",
-    "exp",
     "is_recording",
-    "log",
     "no_grad",
-    "power_by",
     "push_forward",
-    "relu",
-    "sigmoid",
-    "sin",
-    "softplus",
-    "sqrt",
-    "sum_",
-    "tanh",
     "topological_order",
 ]
 
 # ---------------------------------------------------------------------------
-# 1. Value functions with domain checks
-#
-# Each takes and returns plain floats. Where an operation has no real answer it
-# raises the builtin exception that fits, naming the operation and the value,
-# instead of returning nan or inf.
-# ---------------------------------------------------------------------------
-
-
-def _divide(a: float, b: float) -> float:
-    if b == 0.0:
-        raise ZeroDivisionError(f"div: division by zero ({a!r} / {b!r})")
-    return a / b
-
-
-def _power(a: float, b: float) -> float:
-    # With the exponent a Value, d/db a**b = a**b · ln a needs a > 0.
-    if a <= 0.0:
-        raise ValueError(
-            f"pow: a Value exponent needs a positive base (the slope in the exponent "
-            f"is a**b·ln a), got base {a!r}; use a plain number as the exponent instead"
-        )
-    return _checked_power(a, b)
-
-
-def _checked_power(a: float, c: float) -> float:
-    if a == 0.0 and c < 0.0:
-        raise ZeroDivisionError(f"pow: 0.0 cannot be raised to the negative power {c!r}")
-    if a < 0.0 and not c.is_integer():
-        raise ValueError(f"pow: negative base {a!r} with fractional exponent {c!r} has no real value")
-    try:
-        return float(a**c)
-    except OverflowError:
-        raise OverflowError(f"pow: {a!r} ** {c!r} is too large for a float") from None
-
-
-def _exp(x: float) -> float:
-    try:
-        return math.exp(x)
-    except OverflowError:
-        raise OverflowError(f"exp: result too large for a float at x={x!r}") from None
-
-
-def _log(x: float) -> float:
-    if x <= 0.0:
-        raise ValueError(f"log: needs x > 0, got x={x!r}")
-    return math.log(x)
-
-
-def _sqrt(x: float) -> float:
-    if x < 0.0:
-        raise ValueError(f"sqrt: needs x >= 0, got x={x!r}")
-    return math.sqrt(x)
-
-
-def _sin(x: float) -> float:
-    if math.isinf(x):
-        raise ValueError(f"sin: needs a finite x, got x={x!r}")
-    return math.sin(x)
-
-
-def _cos(x: float) -> float:
-    if math.isinf(x):
-        raise ValueError(f"cos: needs a finite x, got x={x!r}")
-    return math.cos(x)
-
-
-def _sigmoid(x: float) -> float:
-    # Two forms, so that exp() only ever sees a non-positive argument: stable for any x.
-    if x >= 0.0:
-        return 1.0 / (1.0 + math.exp(-x))
-    e = math.exp(x)
-    return e / (1.0 + e)
-
-
-def _softplus(x: float) -> float:
-    # log(1 + eˣ) = max(x, 0) + log(1 + e^-|x|): no overflow for large |x|.
-    return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
-
-
-def _dot(*ws_then_xs: float) -> float:
-    # dot(w₁..wₙ, x₁..xₙ): the inputs are all the ws, then all the xs.
-    n = len(ws_then_xs) // 2
-    total: float = sum(map(operator.mul, ws_then_xs[:n], ws_then_xs[n:]))  # w₁x₁ + w₂x₂ + …, in order
-    return total
-
-
-def _dot_derivs(*ws_xs_out: Any) -> tuple[Any, ...]:
-    # ∂/∂wᵢ = xᵢ and ∂/∂xᵢ = wᵢ: the inputs with the two halves swapped.
-    n = (len(ws_xs_out) - 1) // 2
-    return (*ws_xs_out[n : 2 * n], *ws_xs_out[:n])
-
-
-def _relu(x: float) -> float:
-    return x if x > 0.0 else 0.0
-
-
-def _step(x: Any) -> float:
-    # relu'(x): 1 for x > 0, else 0 (the convention at the kink x = 0 is 0).
-    return 1.0 if x > 0.0 else 0.0
-
-
-def _sign(x: Any) -> float:
-    # abs'(x): the sign of x (the convention at the kink x = 0 is 0).
-    return 1.0 if x > 0.0 else -1.0 if x < 0.0 else 0.0
-
-
-# ---------------------------------------------------------------------------
-# 2. The table of primitives
-# ---------------------------------------------------------------------------
-
-
-class Primitive:
-    """One row of the table: an operation's value and its local derivatives.
-
-    ``value(*xs)`` takes floats and returns the result as a float.
-    ``derivs(*xs, out)`` returns one local derivative ∂out/∂xᵢ per input. It is
-    written with arithmetic operators and the functions of this module only, so
-    it works on floats (the fast first-order path) *and* on Values (which makes
-    the derivatives differentiable again: higher order for free). Where a
-    derivative is infinite (``derivs`` raises an ArithmeticError, as √x does
-    at 0), the node stores ``inf``, and `backward` raises only if a non-zero
-    gradient flows into it.
-
-    >>> MUL.value(3.0, 4.0), MUL.derivs(3.0, 4.0, 12.0)
-    (12.0, (4.0, 3.0))
-    """
-
-    __slots__ = ("arity", "derivs", "name", "symbol", "value")
-
-    def __init__(
-        self,
-        name: str,
-        arity: int,
-        value: Callable[..., float],
-        derivs: Callable[..., tuple[Any, ...]],
-        symbol: str = "",
-    ) -> None:
-        self.name = name
-        self.arity = arity  # how many inputs; -1 for any number of inputs
-        self.value = value
-        self.derivs = derivs
-        self.symbol = symbol  # how pictures of the graph show it, when not by name
-
-    def __repr__(self) -> str:
-        return f"Primitive({self.name!r}, arity={self.arity})"
-
-    @property
-    def label(self) -> str:
-        """A short name for pictures of the graph: the symbol, else the name."""
-        return self.symbol or self.name
-
-
-# Each row: name, arity, value, local derivatives — with the math in a comment.
-# Inside `derivs`, `out` is the primitive's own result, reused where it saves work.
-
-# d/dx x = 1          (a fresh name for x: `grad` differentiates with respect to one use of x)
-IDENTITY = Primitive("identity", 1, operator.pos, lambda x, out: (1.0,))
-# d/da (a + b) = 1                 d/db (a + b) = 1
-ADD = Primitive("add", 2, operator.add, lambda a, b, out: (1.0, 1.0), "+")
-# d/da (a − b) = 1                 d/db (a − b) = −1
-SUB = Primitive("sub", 2, operator.sub, lambda a, b, out: (1.0, -1.0), "-")
-# d/da (a·b) = b                   d/db (a·b) = a
-MUL = Primitive("mul", 2, operator.mul, lambda a, b, out: (b, a), "*")
-# d/da (a/b) = 1/b                 d/db (a/b) = −a/b² = −out/b
-DIV = Primitive("div", 2, _divide, lambda a, b, out: (1.0 / b, -out / b), "/")
-# d/da aᵇ = b·aᵇ⁻¹ = b·out/a       d/db aᵇ = aᵇ·ln a = out·ln a        (needs a > 0)
-POW = Primitive("pow", 2, _power, lambda a, b, out: (b * out / a, out * log(a)), "**")
-# d/dx (−x) = −1
-NEG = Primitive("neg", 1, operator.neg, lambda x, out: (-1.0,), "-")
-# d/dx |x| = sign(x)               (0 at x = 0)
-ABS = Primitive("abs", 1, abs, lambda x, out: (_sign(x),))
-# d/dx eˣ = eˣ = out
-EXP = Primitive("exp", 1, _exp, lambda x, out: (out,))
-# d/dx ln x = 1/x
-LOG = Primitive("log", 1, _log, lambda x, out: (1.0 / x,))
-# d/dx √x = 1/(2√x) = 0.5/out      (infinite at x = 0: an error only if a gradient flows in)
-SQRT = Primitive("sqrt", 1, _sqrt, lambda x, out: (0.5 / out,))
-# d/dx tanh x = 1 − tanh² x = 1 − out²
-TANH = Primitive("tanh", 1, math.tanh, lambda x, out: (1.0 - out * out,))
-# d/dx σ(x) = σ(x)·(1 − σ(x)) = out·(1 − out)
-SIGMOID = Primitive("sigmoid", 1, _sigmoid, lambda x, out: (out * (1.0 - out),))
-# d/dx max(x, 0) = 1 if x > 0 else 0    (0 at x = 0)
-RELU = Primitive("relu", 1, _relu, lambda x, out: (_step(x),))
-# d/dx sin x = cos x
-SIN = Primitive("sin", 1, _sin, lambda x, out: (cos(x),))
-# d/dx cos x = −sin x
-COS = Primitive("cos", 1, _cos, lambda x, out: (-sin(x),))
-# d/dx ln(1 + eˣ) = σ(x)
-SOFTPLUS = Primitive("softplus", 1, _softplus, lambda x, out: (sigmoid(x),))
-
-# Rows with any number of inputs: one node instead of a chain of n − 1 additions.
-# d/dxᵢ (x₁ + … + xₙ) = 1
-SUM = Primitive("sum", -1, lambda *xs: sum(xs), lambda *xs_out: (1.0,) * (len(xs_out) - 1))
-# d/dwᵢ Σ wⱼxⱼ = xᵢ               d/dxᵢ Σ wⱼxⱼ = wᵢ
-DOT = Primitive("dot", -1, _dot, _dot_derivs)
-
-#: Every fixed primitive by name. Raising to a constant power is a family of
-#: rows, one per exponent, made on demand by `power_by`.
-PRIMITIVES: dict[str, Primitive] = {
-    op.name: op
-    for op in (
-        IDENTITY, ADD, SUB, MUL, DIV, POW, NEG, ABS, EXP, LOG, SQRT, TANH, SIGMOID, RELU, SIN, COS, SOFTPLUS, SUM, DOT
-    )
-}
-
-
-@functools.lru_cache(maxsize=256)
-def power_by(c: float) -> Primitive:
-    """The row for ``x ** c`` with a constant exponent ``c`` (cached per exponent).
-
-    A constant exponent is part of the operation, not an input: the slope in
-    the exponent, xᶜ·ln x, is never needed, so a negative base is fine.
-
-    >>> square = power_by(2.0)
-    >>> square.value(3.0), square.derivs(3.0, 9.0)
-    (9.0, (6.0,))
-    """
-
-    # d/dx xᶜ = c·xᶜ⁻¹                (and 0 when c = 0, even at x = 0)
-    def derivs(x: Any, out: Any) -> tuple[Any, ...]:
-        return (c * x ** (c - 1.0) if c != 0.0 else 0.0,)
-
-    return Primitive("pow_const", 1, lambda x: _checked_power(x, c), derivs, f"**{c:g}")
-
-
-# ---------------------------------------------------------------------------
-# 3. Recording on and off
+# 1. Recording on and off
 #
 # Whether operations record the graph is a context variable, so each thread
 # and each asyncio task has its own: one thread inside `no_grad()` never
@@ -317,7 +95,9 @@ def power_by(c: float) -> Primitive:
 # generator or coroutine that opened it, else None), innermost last. Leaving
 # a block removes its own switch, so managers can be nested, reused and
 # shared. A switch opened inside a generator counts only while that generator
-# runs: while it is suspended at a `yield`, its caller sees its own state.
+# runs: while it is suspended at a `yield`, its caller sees its own state,
+# except in a generator that is a context manager (driven by an `__enter__`,
+# as `@contextlib.contextmanager` does), whose block is meant for its caller.
 # ---------------------------------------------------------------------------
 
 _Switch = tuple[bool, object, "FrameType | None"]
@@ -343,6 +123,12 @@ def is_recording() -> bool:
     return True
 
 
+def _is_context_manager(frame: FrameType) -> bool:
+    """A generator frame run by an ``__enter__`` (``@contextmanager``): its block is for the caller's with body."""
+    caller = frame.f_back
+    return caller is not None and caller.f_code.co_name in ("__enter__", "__aenter__")
+
+
 def _set_switches(switches: tuple[_Switch, ...]) -> None:
     _switches.set(switches)
     if any(frame is not None for _, _, frame in switches):
@@ -364,7 +150,7 @@ class _Recording:
 
     def __enter__(self) -> None:
         frame = sys._getframe(1)
-        suspendable = frame if frame.f_code.co_flags & _SUSPENDABLE else None
+        suspendable = frame if frame.f_code.co_flags & _SUSPENDABLE and not _is_context_manager(frame) else None
         _set_switches((*_switches.get(), (self._on, self, suspendable)))
 
     def __exit__(self, *exc_info: object) -> None:
@@ -399,7 +185,8 @@ class _Recording:
             with self:
                 return func(*args, **kwargs)
 
-        return functools.wraps(func)(function)
+        wrapped: Callable[..., Any] = functools.wraps(func)(function)
+        return wrapped
 
 
 class no_grad(_Recording):
@@ -439,7 +226,7 @@ class enable_grad(_Recording):
 
 
 # ---------------------------------------------------------------------------
-# 4. Value
+# 2. Value
 # ---------------------------------------------------------------------------
 
 
@@ -479,18 +266,6 @@ def _constant(x: float) -> Value:
     return node
 
 
-def _shown(xs: Sequence[float]) -> str:
-    shown = ", ".join(repr(x) for x in xs[:6])
-    return shown if len(xs) <= 6 else f"{shown}, … {len(xs)} inputs"
-
-
-def _non_finite_error(op: Primitive, xs: Sequence[float], out: float) -> ArithmeticError | ValueError:
-    # Inputs are always finite, so an infinite result is an overflow.
-    if out != out:
-        return ValueError(f"{op.name}: the result is nan for ({_shown(xs)})")
-    return OverflowError(f"{op.name}: the result is too large for a float ({out!r}) at ({_shown(xs)})")
-
-
 # The functions below are the hot path of the library: every operation passes
 # through one of them. `_unary` and `_binary` do what `evaluate` does, written
 # out for one and two inputs, and make the node in place, to save calls.
@@ -501,7 +276,7 @@ def _unary(op: Primitive, a: Value) -> Value:
     x = a._data
     out = op.value(x)
     if out - out:  # nan or ±inf
-        raise _non_finite_error(op, (x,), out)
+        raise non_finite_result(op, (x,), out)
     if _mode() is not True and not is_recording():
         return _constant(out)
     try:
@@ -518,7 +293,7 @@ def _binary(op: Primitive, a: Value, b: Value) -> Value:
     x, y = a._data, b._data
     out = op.value(x, y)
     if out - out:  # nan or ±inf
-        raise _non_finite_error(op, (x, y), out)
+        raise non_finite_result(op, (x, y), out)
     if _mode() is not True and not is_recording():
         return _constant(out)
     try:
@@ -535,14 +310,14 @@ def evaluate(op: Primitive, xs: Sequence[float], derivatives: bool = True) -> tu
 
     Graph replay uses it too, so a replayed node fails exactly as an eager one would.
 
-    >>> evaluate(MUL, [3.0, 4.0])
+    >>> evaluate(P.MUL, [3.0, 4.0])
     (12.0, (4.0, 3.0))
-    >>> evaluate(SQRT, [0.0])          # an infinite derivative is stored, not raised
+    >>> evaluate(P.SQRT, [0.0])        # an infinite derivative is stored, not raised
     (0.0, (inf,))
     """
     out = op.value(*xs)
     if out - out:
-        raise _non_finite_error(op, xs, out)
+        raise non_finite_result(op, xs, out)
     if not derivatives:
         return out, ()
     try:
@@ -572,7 +347,6 @@ def _as_value(x: object, where: str) -> Value | None:
     if isinstance(x, numbers.Real):
         return _constant(_real(x, where))
     return None
-
 
 
 def _operator_pair(op: Primitive) -> tuple[_Operator, _Operator]:
@@ -673,6 +447,17 @@ def comparisons_of(node: Value) -> list[Comparison]:
     return comparisons
 
 
+def _method(op: Primitive) -> Callable[[Value], Value]:
+    """The method ``x.name()`` for a one-input row: the row applied to this Value."""
+
+    def method(self: Value) -> Value:
+        return _unary(op, self)
+
+    method.__name__ = op.name
+    method.__doc__ = (getattr(P, op.name).__doc__ or op.name).split("\n")[0]  # the function's summary line
+    return method
+
+
 def _comparison(compare: Callable[[Any, Any], bool], symbol: str) -> Callable[[Value, Value | float], bool]:
     def method(self: Value, other: Value | float) -> bool:
         if isinstance(other, Value):
@@ -742,6 +527,21 @@ class Value:
         self._local = ()
         self._op = None
 
+    @staticmethod
+    def _record_row(op: Primitive, args: Sequence[Any]) -> Value:
+        """Record `op` on `args`, some of them Values, the others finite numbers: what calling a row does."""
+        values = []
+        for a in args:
+            v = a if type(a) is Value else _as_value(a, op.name)
+            if v is None:
+                raise TypeError(f"{op.name}: expected a Value or a real number, got {type(a).__name__} {a!r}")
+            values.append(v)
+        if len(values) == 1:
+            return _unary(op, values[0])
+        if len(values) == 2:
+            return _binary(op, values[0], values[1])
+        return apply(op, *values)
+
     # -- what a node is made of (read-only views for the layers above) --------
 
     def _set_data(self, x: float) -> None:
@@ -783,6 +583,8 @@ class Value:
     __sub__, __rsub__ = _operator_pair(SUB)
     __mul__, __rmul__ = _operator_pair(MUL)
     __truediv__, __rtruediv__ = _operator_pair(DIV)
+    __mod__, __rmod__ = _operator_pair(MOD)
+    __floordiv__, __rfloordiv__ = _operator_pair(FLOORDIV)
 
     def __pow__(self, other: Value | float) -> Value:
         """``self ** other``: a plain-number exponent is a constant, a Value exponent an input."""
@@ -808,43 +610,58 @@ class Value:
     def __abs__(self) -> Value:
         return _unary(ABS, self)
 
-    # -- functions as methods --------------------------------------------------
+    # -- functions as methods: x.tan() is tan(x), one line each ----------------
 
-    def exp(self) -> Value:
-        """eˣ"""
-        return _unary(EXP, self)
+    exp = _method(P.EXP)
+    exp2 = _method(P.EXP2)
+    expm1 = _method(P.EXPM1)
+    log = _method(P.LOG)
+    log2 = _method(P.LOG2)
+    log10 = _method(P.LOG10)
+    log1p = _method(P.LOG1P)
+    sqrt = _method(P.SQRT)
+    cbrt = _method(P.CBRT)
+    sin = _method(P.SIN)
+    cos = _method(P.COS)
+    tan = _method(P.TAN)
+    asin = _method(P.ASIN)
+    acos = _method(P.ACOS)
+    atan = _method(P.ATAN)
+    tanh = _method(P.TANH)
+    sinh = _method(P.SINH)
+    cosh = _method(P.COSH)
+    asinh = _method(P.ASINH)
+    acosh = _method(P.ACOSH)
+    atanh = _method(P.ATANH)
+    erf = _method(P.ERF)
+    erfc = _method(P.ERFC)
+    lgamma = _method(P.LGAMMA)
+    gamma = _method(P.GAMMA)
+    digamma = _method(P.DIGAMMA)
+    trigamma = _method(P.TRIGAMMA)
+    sign = _method(P.SIGN)
+    sigmoid = _method(P.SIGMOID)
+    relu = _method(P.RELU)
+    softplus = _method(P.SOFTPLUS)
+    log_sigmoid = _method(P.LOG_SIGMOID)
+    silu = _method(P.SILU)
 
-    def log(self) -> Value:
-        """Natural logarithm; needs x > 0."""
-        return _unary(LOG, self)
+    def gelu(self, approximate: str = "none") -> Value:
+        """x·Φ(x) (exact, through erf), or its tanh form with ``approximate="tanh"``."""
+        return P.gelu(self, approximate)  # type: ignore[no-any-return]
 
-    def sqrt(self) -> Value:
-        """Square root; needs x >= 0 (its derivative is infinite at 0: an error only if a gradient flows there)."""
-        return _unary(SQRT, self)
+    def elu(self, alpha: float = 1.0) -> Value:
+        """x for x > 0, α·(eˣ − 1) below."""
+        return P.elu(self, alpha)  # type: ignore[no-any-return]
 
-    def tanh(self) -> Value:
-        """Hyperbolic tangent."""
-        return _unary(TANH, self)
+    def leaky_relu(self, slope: float = 0.01) -> Value:
+        """x for x > 0, slope·x below."""
+        return P.leaky_relu(self, slope)  # type: ignore[no-any-return]
 
-    def sigmoid(self) -> Value:
-        """The logistic function 1 / (1 + e⁻ˣ), stable for any finite x."""
-        return _unary(SIGMOID, self)
-
-    def relu(self) -> Value:
-        """max(x, 0), with derivative 0 at x = 0."""
-        return _unary(RELU, self)
-
-    def sin(self) -> Value:
-        """Sine (radians)."""
-        return _unary(SIN, self)
-
-    def cos(self) -> Value:
-        """Cosine (radians)."""
-        return _unary(COS, self)
-
-    def softplus(self) -> Value:
-        """log(1 + eˣ), stable for any finite x."""
-        return _unary(SOFTPLUS, self)
+    # ``math.floor(v)``, ``math.ceil(v)`` and ``math.trunc(v)`` record a node (slope 0), not a plain int.
+    __floor__ = _method(FLOOR)
+    __ceil__ = _method(CEIL)
+    __trunc__ = _method(TRUNC)
 
     # -- behaving like a number ------------------------------------------------
 
@@ -946,7 +763,7 @@ def non_finite_gradient(
     where: str, op: Primitive, inputs: Sequence[float], i: int, flowing: float, local: float, before: float
 ) -> NonFiniteGradientError:
     """The error for input `i` of a node of `op` at `inputs`, with `flowing` the gradient coming in."""
-    at = f"{op.name}({_shown(inputs)})"
+    at = f"{op.name}({shown(inputs)})"
     if local - local:
         why = f"its derivative with respect to input {i} is infinite there, and a gradient of {flowing!r} flows in"
     elif (local * flowing) - (local * flowing):
@@ -1020,7 +837,7 @@ _data_of_node = operator.attrgetter("_data")
 
 
 # ---------------------------------------------------------------------------
-# 5. Walking the graph
+# 3. Walking the graph
 # ---------------------------------------------------------------------------
 
 
@@ -1082,7 +899,7 @@ def _order_and_leaves(root: Value) -> tuple[list[Value], list[Value]]:
 
 
 # ---------------------------------------------------------------------------
-# 6. The table read again: gradients as Values, and forward mode
+# 4. The table read again: gradients as Values, and forward mode
 # ---------------------------------------------------------------------------
 
 
@@ -1096,9 +913,14 @@ def _local_values(node: Value, where: str) -> tuple[Any, ...]:
     assert node._op is not None  # only called on interior nodes
     try:
         return node._op.derivs(*node._parents, node)
+    except TypeError as error:
+        raise TypeError(
+            f"{where}: the derivative rule of {node._op.name} does not take Values ({error}), so it cannot be "
+            f"differentiated again; write it with autograd_lite's functions (autograd_lite.cos, not math.cos)"
+        ) from None
     except ArithmeticError:
         raise NonFiniteGradientError(
-            f"{where}: {node._op.name}({_shown([p._data for p in node._parents])}) has an infinite derivative, "
+            f"{where}: {node._op.name}({shown([p._data for p in node._parents])}) has an infinite derivative, "
             f"which cannot be differentiated again"
         ) from None
 
@@ -1210,7 +1032,7 @@ def _tangent(node: Value, known: dict[Value, Any], as_values: bool) -> Any:
 
 
 # ---------------------------------------------------------------------------
-# 7. Module-level functions
+# Numbers in and out
 # ---------------------------------------------------------------------------
 
 
@@ -1225,117 +1047,3 @@ def data_of(x: object, where: str, what: str = "the result") -> float:
     if isinstance(x, numbers.Real):
         return _real(x, f"{where}: {what}")
     raise TypeError(f"{where}: {what} must be a Value or a number, got {type(x).__name__}")
-
-
-def _call(op: Primitive, x: Any) -> Any:
-    if isinstance(x, Value):
-        return _unary(op, x)
-    return evaluate(op, [_real(x, op.name)], derivatives=False)[0]
-
-
-def exp(x: V) -> V:
-    """eˣ of a Value (recorded) or a number (a float).
-
-    >>> exp(0.0), exp(Value(0.0))
-    (1.0, Value(data=1.0, grad=0.0))
-    """
-    return _call(EXP, x)  # type: ignore[no-any-return]
-
-
-def log(x: V) -> V:
-    """Natural logarithm of a Value or a number; needs x > 0."""
-    return _call(LOG, x)  # type: ignore[no-any-return]
-
-
-def sqrt(x: V) -> V:
-    """Square root of a Value or a number; needs x >= 0."""
-    return _call(SQRT, x)  # type: ignore[no-any-return]
-
-
-def tanh(x: V) -> V:
-    """Hyperbolic tangent of a Value or a number."""
-    return _call(TANH, x)  # type: ignore[no-any-return]
-
-
-def sigmoid(x: V) -> V:
-    """Logistic function 1 / (1 + e⁻ˣ) of a Value or a number, stable for any finite x."""
-    return _call(SIGMOID, x)  # type: ignore[no-any-return]
-
-
-def relu(x: V) -> V:
-    """max(x, 0) of a Value or a number."""
-    return _call(RELU, x)  # type: ignore[no-any-return]
-
-
-def sin(x: V) -> V:
-    """Sine of a Value or a number (radians)."""
-    return _call(SIN, x)  # type: ignore[no-any-return]
-
-
-def cos(x: V) -> V:
-    """Cosine of a Value or a number (radians)."""
-    return _call(COS, x)  # type: ignore[no-any-return]
-
-
-def softplus(x: V) -> V:
-    """log(1 + eˣ) of a Value or a number, stable for any finite x."""
-    return _call(SOFTPLUS, x)  # type: ignore[no-any-return]
-
-
-def _lift_all(xs: Sequence[Any], where: str) -> list[Value]:
-    """Every item as a Value (finite numbers become constants), or an error naming the bad item."""
-    lifted = []
-    for i, x in enumerate(xs):
-        v = x if type(x) is Value else _as_value(x, f"{where}: item {i}")
-        if v is None:
-            raise TypeError(f"{where}: item {i} must be a Value or a real number, got {type(x).__name__} {x!r}")
-        lifted.append(v)
-    return lifted
-
-
-def _numbers_only(xs: Sequence[Any], where: str) -> list[float] | None:
-    """Every item as a checked float when none is a Value (then the result is a plain float too), else None."""
-    if any(isinstance(x, Value) for x in xs):
-        return None
-    return [_real(x, f"{where}: item {i}") for i, x in enumerate(xs)]
-
-
-def sum_(xs: Sequence[Any]) -> Any:
-    """x₁ + … + xₙ as one node with n parents (the builtin ``sum`` records n − 1 additions).
-
-    Plain numbers only give a plain float, as the other functions do.
-
-    >>> a, b = Value(1.0), Value(2.0)
-    >>> s = sum_([a, b, 3.0])
-    >>> s.backward(); (s.data, a.grad, len(s.parents))
-    (6.0, 1.0, 3)
-    >>> sum_([1.0, 2.5])
-    3.5
-    """
-    numbers_only = _numbers_only(xs, "sum_")
-    if numbers_only is not None:
-        return evaluate(SUM, numbers_only, derivatives=False)[0] if numbers_only else 0.0
-    return apply(SUM, *_lift_all(xs, "sum_"))
-
-
-def dot(ws: Sequence[Any], xs: Sequence[Any]) -> Any:
-    """Σ wᵢ·xᵢ as one node with 2n parents: a neuron's weighted sum in one step.
-
-    Plain numbers only give a plain float, as the other functions do.
-
-    >>> w, x = [Value(2.0), Value(3.0)], [Value(4.0), 5.0]
-    >>> d = dot(w, x)
-    >>> d.backward(); (d.data, w[0].grad, x[0].grad)
-    (23.0, 4.0, 2.0)
-    """
-    if len(ws) != len(xs):
-        raise ValueError(f"dot: got {len(ws)} weights but {len(xs)} inputs")
-    numbers_only = _numbers_only([*ws, *xs], "dot")
-    if numbers_only is not None:
-        return evaluate(DOT, numbers_only, derivatives=False)[0] if numbers_only else 0.0
-    return apply(DOT, *_lift_all(ws, "dot"), *_lift_all(xs, "dot"))
-
-
-def abs_(x: V) -> V:
-    """|x| of a Value or a number (the builtin ``abs`` works on Values too)."""
-    return _call(ABS, x)  # type: ignore[no-any-return]

@@ -22,7 +22,8 @@ import random
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from .engine import Value, dot, softplus
+from .engine import Value
+from .primitives import dot, softplus
 
 __all__ = ["MLP", "Layer", "Module", "Neuron", "binary_cross_entropy", "hinge", "mse"]
 

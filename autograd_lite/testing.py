@@ -30,9 +30,10 @@ except ImportError as error:  # pragma: no cover - depends on what is installed
         "autograd_lite.testing needs hypothesis: install the test extra, pip install 'autograd_lite[test]'"
     ) from error
 
-from .engine import PRIMITIVES, dot, sum_
+from . import primitives as P
+from .primitives import dot, sum_
 
-__all__ = ["DOMAINS", "EXPONENTS", "Expression", "Step", "expressions", "points", "primitive_inputs"]
+__all__ = ["DOMAINS", "EXPONENTS", "PIECEWISE", "Expression", "Step", "expressions", "points", "primitive_inputs"]
 
 Floats = st.SearchStrategy[float]
 
@@ -44,6 +45,12 @@ def _between(lo: float, hi: float) -> Floats:
 _any = _between(-3.0, 3.0)
 _positive = _between(0.05, 5.0)
 _away_from_zero = _between(0.05, 3.0) | _between(-3.0, -0.05)
+_inside_one = _between(-0.9, 0.9)
+# Away from the jumps of floor, ceil, trunc and round: not near an integer, nor near a half.
+_between_jumps = st.one_of(*(_between(lo, lo + 0.3) for lo in (0.1, 0.6, -0.9, -0.4, 1.1, -1.4)))
+# For a % b, fmod and //: a/b stays strictly between −1 and 1 and away from 0, so no jump is near.
+_dividend = _between(0.1, 1.9) | _between(-1.9, -0.1)
+_divisor = _between(2.0, 2.5) | _between(-2.5, -2.0)
 
 #: Per primitive, one strategy per input: inside the domain, away from kinks.
 DOMAINS: dict[str, tuple[Floats, ...]] = {
@@ -67,7 +74,56 @@ DOMAINS: dict[str, tuple[Floats, ...]] = {
     # Rows with any number of inputs are drawn with a fixed number: sum of 3, dot of 2 pairs.
     "sum": (_any, _any, _any),
     "dot": (_any, _any, _any, _any),
+    "exp2": (_any,),
+    "expm1": (_any,),
+    "log2": (_positive,),
+    "log10": (_positive,),
+    "log1p": (_between(-0.9, 3.0),),
+    "cbrt": (_away_from_zero,),
+    "logaddexp": (_any, _any),
+    "tan": (_between(-1.2, 1.2),),
+    "asin": (_inside_one,),
+    "acos": (_inside_one,),
+    "atan": (_any,),
+    "atan2": (_away_from_zero, _any),  # y ≠ 0: away from the branch cut along the negative x axis
+    "hypot": (_away_from_zero, _any),
+    "sinh": (_any,),
+    "cosh": (_any,),
+    "asinh": (_any,),
+    "acosh": (_between(1.1, 5.0),),
+    "atanh": (_inside_one,),
+    "erf": (_any,),
+    "erfc": (_any,),
+    "lgamma": (_between(0.1, 5.0),),
+    "gamma": (_between(0.1, 5.0),),
+    "digamma": (_between(0.1, 5.0),),
+    "trigamma": (_between(0.1, 5.0),),
+    "floor": (_between_jumps,),
+    "ceil": (_between_jumps,),
+    "trunc": (_between_jumps,),
+    "round": (_between_jumps,),
+    "sign": (_away_from_zero,),
+    "fmod": (_dividend, _divisor),
+    "mod": (_dividend, _divisor),
+    "floordiv": (_dividend, _divisor),
+    "copysign": (_away_from_zero, _away_from_zero),
+    # maximum and minimum: a is below b (a < −0.05 ≤ 0 ≤ b) or above it (a ≥ 0.5 > 0.45 ≥ b), never tied.
+    "maximum": (_between(-3.0, -0.05) | _between(0.5, 3.0), _between(0.0, 0.45)),
+    "minimum": (_between(-3.0, -0.05) | _between(0.5, 3.0), _between(0.0, 0.45)),
+    "log_sigmoid": (_any,),
+    "silu": (_any,),
+    "gelu": (_any,),
+    "gelu_tanh": (_any,),
+    "logsumexp": (_any, _any, _any),
 }
+
+#: Rows whose value jumps or has kinks: their slopes are checked inside DOMAINS, but, except
+#: relu and abs (shifted off their kink), they are left out of random expressions, where a
+#: drawn point may land on a jump.
+PIECEWISE = frozenset(
+    {"abs", "relu", "floor", "ceil", "trunc", "round", "sign", "fmod", "mod", "floordiv", "copysign", "maximum",
+     "minimum"}
+)
 
 #: Constant exponents drawn for ``x ** c`` (the `power_by` family).
 EXPONENTS = (2.0, 3.0, -1.0, 0.5, 1.5)
@@ -148,6 +204,35 @@ _APPLY: dict[str, Callable[..., Any]] = {
     "softplus": lambda s, a: a.softplus(),
     "sum": lambda s, a, b, c: sum_([a, b, c]),
     "dot": lambda s, a, b, c, d: dot([a, b], [c, d]),
+    "exp2": lambda s, a: P.exp2(_bounded(a)),
+    "expm1": lambda s, a: P.expm1(_bounded(a)),
+    "log2": lambda s, a: P.log2(_positive_of(a)),
+    "log10": lambda s, a: P.log10(_positive_of(a)),
+    "log1p": lambda s, a: P.log1p(_positive_of(a)),
+    "cbrt": lambda s, a: P.cbrt(_positive_of(a)),
+    "logaddexp": lambda s, a, b: P.logaddexp(a, b),
+    "tan": lambda s, a: P.tan(_bounded(a) * 0.6),
+    "asin": lambda s, a: P.asin(_bounded(a) * 0.45),
+    "acos": lambda s, a: P.acos(_bounded(a) * 0.45),
+    "atan": lambda s, a: P.atan(a),
+    "atan2": lambda s, a, b: P.atan2(a, _positive_of(b)),
+    "hypot": lambda s, a, b: P.hypot(_positive_of(a), b),
+    "sinh": lambda s, a: P.sinh(_bounded(a)),
+    "cosh": lambda s, a: P.cosh(_bounded(a)),
+    "asinh": lambda s, a: P.asinh(a),
+    "acosh": lambda s, a: P.acosh(_positive_of(a) + 1.0),
+    "atanh": lambda s, a: P.atanh(_bounded(a) * 0.45),
+    "erf": lambda s, a: P.erf(a),
+    "erfc": lambda s, a: P.erfc(a),
+    "lgamma": lambda s, a: P.lgamma(_positive_of(a)),
+    "gamma": lambda s, a: P.gamma(_positive_of(_bounded(a))),
+    "digamma": lambda s, a: P.digamma(_positive_of(a)),
+    "trigamma": lambda s, a: P.trigamma(_positive_of(a)),
+    "log_sigmoid": lambda s, a: P.log_sigmoid(a),
+    "silu": lambda s, a: P.silu(a),
+    "gelu": lambda s, a: P.gelu(a),
+    "gelu_tanh": lambda s, a: P.gelu(a, approximate="tanh"),
+    "logsumexp": lambda s, a, b, c: P.logsumexp([a, b, c]),
 }
 
 
@@ -165,7 +250,7 @@ def expressions(draw: st.DrawFn, n_inputs: int = 3, max_steps: int = 8, ops: Seq
     and abs) keep every step in its domain and off its kinks for inputs in
     [−2, 2].
     """
-    names = list(ops) if ops is not None else [*PRIMITIVES, "pow_const"]
+    names = list(ops) if ops is not None else list(_APPLY)  # every row with a guarded step, and x ** c
     count = draw(st.integers(1, max_steps))
     steps = []
     for k in range(count):

@@ -56,7 +56,7 @@ def test_module_functions_check_plain_numbers_too():
     """al.log(-1) raises the same clear error as Value(-1).log()."""
     with pytest.raises(ValueError, match="log: needs x > 0"):
         al.log(-1.0)
-    with pytest.raises(TypeError, match="exp: expected a real number, got str"):
+    with pytest.raises(TypeError, match="exp: expected a Value or a real number, got str"):
         al.exp("1")
 
 

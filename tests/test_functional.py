@@ -7,6 +7,7 @@ import sys
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from references import GELU_A, GELU_C, phi, psi, softmax3
 
 import autograd_lite as al
 from autograd_lite import PRIMITIVES, Value, grad, gradcheck, hessian, hvp, jacobian, jvp, value_and_grad
@@ -88,7 +89,62 @@ SECOND = {
         [b * (b - 1) * a ** (b - 2), a ** (b - 1) * (1 + b * math.log(a))],
         [a ** (b - 1) * (1 + b * math.log(a)), a**b * math.log(a) ** 2],
     ],
+    "exp2": lambda x: [[2**x * math.log(2) ** 2]],
+    "expm1": lambda x: [[math.exp(x)]],
+    "log2": lambda x: [[-1 / (x * x * math.log(2))]],
+    "log10": lambda x: [[-1 / (x * x * math.log(10))]],
+    "log1p": lambda x: [[-1 / (1 + x) ** 2]],
+    "cbrt": lambda x: [[-2 / 9 * math.copysign(abs(x) ** (-5 / 3), x)]],
+    "logaddexp": lambda a, b: [[c := sigmoid(a - b) * (1 - sigmoid(a - b)), -c], [-c, c]],
+    "tan": lambda x: [[2 * math.tan(x) * (1 + math.tan(x) ** 2)]],
+    "asin": lambda x: [[x / (1 - x * x) ** 1.5]],
+    "acos": lambda x: [[-x / (1 - x * x) ** 1.5]],
+    "atan": lambda x: [[-2 * x / (1 + x * x) ** 2]],
+    "atan2": lambda y, x: [
+        [-2 * x * y / (x * x + y * y) ** 2, (y * y - x * x) / (x * x + y * y) ** 2],
+        [(y * y - x * x) / (x * x + y * y) ** 2, 2 * x * y / (x * x + y * y) ** 2],
+    ],
+    "hypot": lambda x, y: [
+        [y * y / math.hypot(x, y) ** 3, -x * y / math.hypot(x, y) ** 3],
+        [-x * y / math.hypot(x, y) ** 3, x * x / math.hypot(x, y) ** 3],
+    ],
+    "sinh": lambda x: [[math.sinh(x)]],
+    "cosh": lambda x: [[math.cosh(x)]],
+    "asinh": lambda x: [[-x / (x * x + 1) ** 1.5]],
+    "acosh": lambda x: [[-x / (x * x - 1) ** 1.5]],
+    "atanh": lambda x: [[2 * x / (1 - x * x) ** 2]],
+    "erf": lambda x: [[-4 / math.sqrt(math.pi) * x * math.exp(-x * x)]],
+    "erfc": lambda x: [[4 / math.sqrt(math.pi) * x * math.exp(-x * x)]],
+    "lgamma": lambda x: [[psi(x, 1)]],
+    "gamma": lambda x: [[math.gamma(x) * (psi(x) ** 2 + psi(x, 1))]],
+    "digamma": lambda x: [[psi(x, 2)]],
+    "trigamma": lambda x: [[psi(x, 3)]],
+    "floor": lambda x: [[0.0]],
+    "ceil": lambda x: [[0.0]],
+    "trunc": lambda x: [[0.0]],
+    "round": lambda x: [[0.0]],
+    "sign": lambda x: [[0.0]],
+    "fmod": lambda a, b: [[0.0, 0.0], [0.0, 0.0]],
+    "mod": lambda a, b: [[0.0, 0.0], [0.0, 0.0]],
+    "floordiv": lambda a, b: [[0.0, 0.0], [0.0, 0.0]],
+    "copysign": lambda a, b: [[0.0, 0.0], [0.0, 0.0]],
+    "maximum": lambda a, b: [[0.0, 0.0], [0.0, 0.0]],
+    "minimum": lambda a, b: [[0.0, 0.0], [0.0, 0.0]],
+    "log_sigmoid": lambda x: [[-sigmoid(x) * (1 - sigmoid(x))]],
+    "silu": lambda x: [[sigmoid(x) * (1 - sigmoid(x)) * (2 + x * (1 - 2 * sigmoid(x)))]],
+    "gelu": lambda x: [[phi(x) * (2 - x * x)]],
+    "gelu_tanh": lambda x: [[gelu_tanh_second(x)]],
+    "logsumexp": lambda a, b, c: [
+        [(p[i] if i == j else 0.0) - p[i] * p[j] for j in range(3)] for p in [softmax3(a, b, c)] for i in range(3)
+    ],
 }
+
+
+def gelu_tanh_second(x):
+    u = GELU_C * (x + GELU_A * x**3)
+    du, ddu = GELU_C * (1 + 3 * GELU_A * x * x), 6 * GELU_A * GELU_C * x
+    t = math.tanh(u)
+    return (1 - t * t) * du + 0.5 * x * (1 - t * t) * (ddu - 2 * t * du * du)
 
 
 def test_every_row_has_a_second_derivative_here():

@@ -159,9 +159,9 @@ def test_sum_and_dot_are_single_nodes():
     assert al.sum_([]) == 0.0 and al.dot([], []) == 0.0
     with pytest.raises(ValueError, match="dot: got 2 weights but 1 inputs"):
         al.dot(ws[:2], xs[:1])
-    with pytest.raises(TypeError, match="sum_: item 1: expected a real number, got str"):
+    with pytest.raises(TypeError, match="sum: expected a Value or a real number, got str"):
         al.sum_([1.0, "2"])
-    with pytest.raises(TypeError, match="sum_: item 1 must be a Value or a real number, got str"):
+    with pytest.raises(TypeError, match="sum: expected a Value or a real number, got str"):
         al.sum_([ws[0], "2"])
 
 
