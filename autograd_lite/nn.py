@@ -23,14 +23,18 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from .engine import Value
-from .primitives import dot, softplus
+from .primitives import dot, logsumexp, softplus
 
-__all__ = ["MLP", "Layer", "Module", "Neuron", "binary_cross_entropy", "hinge", "mse"]
+__all__ = ["MLP", "Layer", "Module", "Neuron", "binary_cross_entropy", "cross_entropy", "hinge", "mse"]
 
 ACTIVATIONS: dict[str | None, Callable[[Value], Value] | None] = {
     "tanh": Value.tanh,
     "relu": Value.relu,
     "sigmoid": Value.sigmoid,
+    "silu": Value.silu,
+    "gelu": Value.gelu,
+    "elu": Value.elu,
+    "leaky_relu": Value.leaky_relu,
     None: None,
 }
 
@@ -233,3 +237,23 @@ def binary_cross_entropy(logits: Sequence[Any], labels: Sequence[float]) -> Valu
             raise ValueError(f"binary_cross_entropy: label {i} must be 0 or 1, got {y!r}")
     total = sum((softplus(z) - y * z for z, y in pairs), Value(0.0))
     return total / len(pairs)
+
+
+def cross_entropy(logits: Sequence[Any], target: int) -> Any:
+    """−log softmax(logits)[target]: the loss of one example among several classes, from logits.
+
+    Computed as logsumexp(logits) − logits[target], one node for the logsumexp,
+    so it stays finite for logits of any size.
+
+    >>> round(cross_entropy([Value(1.0), Value(1.0)], 0).data, 6)      # log 2
+    0.693147
+    >>> cross_entropy([Value(1e4), Value(-1e4)], 1).data                # no overflow
+    20000.0
+    """
+    tolist = getattr(logits, "tolist", None)
+    items = list(tolist() if callable(tolist) else logits)  # a numpy array as a list
+    if not items:
+        raise ValueError("cross_entropy: needs at least one logit")
+    if not isinstance(target, int) or isinstance(target, bool) or not 0 <= target < len(items):
+        raise ValueError(f"cross_entropy: target must be a class index in 0..{len(items) - 1}, got {target!r}")
+    return logsumexp(items) - items[target]
