@@ -156,3 +156,11 @@ def test_curve_fit_reaches_the_published_puromycin_fit_with_fewer_evaluations():
         assert f"{vmax:.3g} {k:.3g}" == "213 0.0641", (name, vmax, k)
     assert rows["BFGS, exact gradient"][2] < rows["BFGS, finite differences"][2]
     assert "CHECK FAILED" not in out
+
+
+def test_custom_primitive_computes_the_greeks_both_ways():
+    """custom_primitive.py: Black–Scholes greeks from grad, with erf and with a user row, match the closed forms."""
+    out = run_example("custom_primitive.py")
+    assert "CHECK FAILED" not in out
+    gamma = re.search(r"^  gamma +(\S+) +(\S+) +(\S+)$", out, re.M)
+    assert gamma is not None and len({gamma.group(1), gamma.group(2), gamma.group(3)}) == 1
