@@ -312,8 +312,8 @@ def _number(x: Any) -> float:
 
 
 def _step(x: Any) -> float:
-    # relu'(x): 1 for x > 0, else 0 (the convention at the kink x = 0 is 0).
-    return 1.0 if _number(x) > 0.0 else 0.0
+    # relu'(x): 1 for x > 0, else 0 (the convention at the kink x = 0 is 0). Written out: relu is hot.
+    return 1.0 if (x if type(x) is float else x.data) > 0.0 else 0.0
 
 
 def _slope_sign(x: Any) -> float:
@@ -886,8 +886,10 @@ def log_softmax(xs: Sequence[Any]) -> list[Any]:
     return [x - lse for x in _items(xs, "log_softmax")]
 
 
-def _items(xs: Sequence[Any], where: str) -> list[Any]:
-    """A sequence (a numpy array too: anything with .tolist()) as a list."""
+def _items(xs: Sequence[Any], where: str) -> Sequence[Any]:
+    """A sequence (a numpy array too: anything with .tolist()) as a list or tuple."""
+    if type(xs) is list or type(xs) is tuple:  # the common case, quick
+        return xs
     tolist = getattr(xs, "tolist", None)
     if callable(tolist):
         xs = tolist()
