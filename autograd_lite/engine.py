@@ -419,7 +419,7 @@ def _keep(v: Value, kept: _Kept) -> None:
         # comparison, and forget the ones whose other Value nothing else refers to any more.
         symbol, _, other, _, on_left = kept
         guards[:] = [k for k in guards if not (k[0] == symbol and k[4] == on_left and _same(k[2], other))]
-        guards[:] = [k for k in guards if not _forgotten(k[2])]
+        guards[:] = [k for k in guards if not _forgotten(k)]
         guards.append(kept)
 
 
@@ -428,14 +428,23 @@ def _same(a: Any, b: Any) -> bool:
     return a is b if type(a) is Value or type(b) is Value else bool(a == b)
 
 
-def _forgotten(other: Any) -> bool:
-    """True when a leaf's comparison is all that keeps a computed Value alive (its graph is gone).
+def _references(kept: tuple[Any, ...]) -> int:
+    """How many references the other operand of `kept` has, counted the same way every time."""
+    other = kept[2]
+    return sys.getrefcount(other)
 
-    Only CPython counts references; elsewhere nothing is forgotten, which costs memory, never a guard.
-    """
-    getrefcount = getattr(sys, "getrefcount", None)
-    # Its references then: the kept tuple's, the name `other`, and getrefcount's own argument.
-    return type(other) is Value and other._parents != () and getrefcount is not None and getrefcount(other) <= 3
+
+# The count for an object that nothing but one kept tuple refers to: measured, since it differs
+# between CPython versions. Only CPython counts references; elsewhere nothing is forgotten,
+# which costs memory, never a guard.
+_ALONE = _references(("", operator.eq, object(), False, False)) if hasattr(sys, "getrefcount") else -1
+
+
+def _forgotten(kept: _Kept) -> bool:
+    """True when a leaf's comparison is all that keeps a computed Value alive (its graph is gone)."""
+    if type(kept[2]) is not Value or not kept[2]._parents:  # (no local name for it: that would count)
+        return False
+    return _references(kept) <= _ALONE
 
 
 def comparisons_of(node: Value) -> list[Comparison]:
