@@ -129,8 +129,8 @@ def _domain(name: str, ok: bool, x: float, needs: str) -> None:
         raise ValueError(f"{name}: needs {needs}, got x={x!r}")
 
 
-def _math(name: str, f: Callable[..., float]) -> Callable[..., float]:
-    """`f` from the math module, with its OverflowError and ValueError naming the operation."""
+def _math(name: str, f: Callable[..., float], needs: str = "") -> Callable[..., float]:
+    """`f` from the math module, with its OverflowError and ValueError naming the operation (and its domain)."""
 
     def value(*xs: float) -> float:
         try:
@@ -138,7 +138,7 @@ def _math(name: str, f: Callable[..., float]) -> Callable[..., float]:
         except OverflowError:
             raise OverflowError(f"{name}: the result is too large for a float at ({shown(xs)})") from None
         except ValueError:
-            raise ValueError(f"{name}: undefined at ({shown(xs)})") from None
+            raise ValueError(f"{name}: needs {needs or 'a point of its domain'}, got ({shown(xs)})") from None
 
     return value
 
@@ -334,6 +334,7 @@ def _dot_derivs(*ws_xs_out: Any) -> tuple[Any, ...]:
 
 
 _LN2, _LN10 = math.log(2.0), math.log(10.0)
+_NOT_A_POLE = "x other than 0 and the negative integers"
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 _INV_SQRT_2, _INV_SQRT_2PI = 1.0 / math.sqrt(2.0), 1.0 / math.sqrt(2.0 * math.pi)
 _GELU_C = math.sqrt(2.0 / math.pi)
@@ -368,7 +369,7 @@ POW = Primitive("pow", 2, _power, lambda a, b, out: (b * out / a, out * log(a)),
 # d/dx eˣ = eˣ = out
 EXP = Primitive("exp", 1, _exp, lambda x, out: (out,))
 # d/dx 2ˣ = 2ˣ·ln 2
-EXP2 = Primitive("exp2", 1, lambda x: _checked_power(2.0, x), lambda x, out: (out * _LN2,))
+EXP2 = Primitive("exp2", 1, _math("exp2", lambda x: 2.0**x), lambda x, out: (out * _LN2,))
 # d/dx (eˣ − 1) = eˣ = out + 1     (accurate for tiny x, where eˣ − 1 loses every digit)
 EXPM1 = Primitive("expm1", 1, _math("expm1", math.expm1), lambda x, out: (out + 1.0,))
 # d/dx ln x = 1/x
@@ -394,9 +395,11 @@ COS = Primitive("cos", 1, _math("cos", math.cos), lambda x, out: (-sin(x),))
 # d/dx tan x = 1 + tan² x = 1 + out²
 TAN = Primitive("tan", 1, _math("tan", math.tan), lambda x, out: (1.0 + out * out,))
 # d/dx asin x = 1/√(1 − x²)        (|x| ≤ 1; infinite at ±1)
-ASIN = Primitive("asin", 1, _math("asin", math.asin), lambda x, out: (1.0 / sqrt((1.0 - x) * (1.0 + x)),))
+ASIN = Primitive("asin", 1, _math("asin", math.asin, "-1 <= x <= 1"),
+                 lambda x, out: (1.0 / sqrt((1.0 - x) * (1.0 + x)),))
 # d/dx acos x = −1/√(1 − x²)       (|x| ≤ 1; infinite at ±1)
-ACOS = Primitive("acos", 1, _math("acos", math.acos), lambda x, out: (-1.0 / sqrt((1.0 - x) * (1.0 + x)),))
+ACOS = Primitive("acos", 1, _math("acos", math.acos, "-1 <= x <= 1"),
+                 lambda x, out: (-1.0 / sqrt((1.0 - x) * (1.0 + x)),))
 # d/dx atan x = 1/(1 + x²)         (written 1/hypot(x, 1)², which never overflows)
 ATAN = Primitive("atan", 1, math.atan, lambda x, out: (1.0 / hypot(x, 1.0) ** 2,))
 # d/dy atan2(y, x) = x/(x² + y²)   d/dx atan2(y, x) = −y/(x² + y²)   (infinite at the origin)
@@ -414,9 +417,10 @@ COSH = Primitive("cosh", 1, _math("cosh", math.cosh), lambda x, out: (sinh(x),))
 # d/dx asinh x = 1/√(x² + 1) = 1/hypot(x, 1)
 ASINH = Primitive("asinh", 1, math.asinh, lambda x, out: (1.0 / hypot(x, 1.0),))
 # d/dx acosh x = 1/(√(x − 1)·√(x + 1))   (x ≥ 1; infinite at 1)
-ACOSH = Primitive("acosh", 1, _math("acosh", math.acosh), lambda x, out: (1.0 / (sqrt(x - 1.0) * sqrt(x + 1.0)),))
+ACOSH = Primitive("acosh", 1, _math("acosh", math.acosh, "x >= 1"),
+                  lambda x, out: (1.0 / (sqrt(x - 1.0) * sqrt(x + 1.0)),))
 # d/dx atanh x = 1/(1 − x²)        (|x| < 1)
-ATANH = Primitive("atanh", 1, _math("atanh", math.atanh), lambda x, out: (1.0 / ((1.0 - x) * (1.0 + x)),))
+ATANH = Primitive("atanh", 1, _math("atanh", math.atanh, "-1 < x < 1"), lambda x, out: (1.0 / ((1.0 - x) * (1.0 + x)),))
 
 # -- special functions ------------------------------------------------------------
 # d/dx erf x = (2/√π)·e^(−x²)
@@ -424,9 +428,9 @@ ERF = Primitive("erf", 1, math.erf, lambda x, out: (_TWO_OVER_SQRT_PI * exp(-x *
 # d/dx erfc x = −(2/√π)·e^(−x²)
 ERFC = Primitive("erfc", 1, math.erfc, lambda x, out: (-_TWO_OVER_SQRT_PI * exp(-x * x),))
 # d/dx ln|Γ(x)| = ψ(x), the digamma function        (poles at 0, −1, −2, …)
-LGAMMA = Primitive("lgamma", 1, _math("lgamma", math.lgamma), lambda x, out: (digamma(x),))
+LGAMMA = Primitive("lgamma", 1, _math("lgamma", math.lgamma, _NOT_A_POLE), lambda x, out: (digamma(x),))
 # d/dx Γ(x) = Γ(x)·ψ(x) = out·ψ(x)
-GAMMA = Primitive("gamma", 1, _math("gamma", math.gamma), lambda x, out: (out * digamma(x),))
+GAMMA = Primitive("gamma", 1, _math("gamma", math.gamma, _NOT_A_POLE), lambda x, out: (out * digamma(x),))
 # d/dx ψ(x) = ψ′(x), the trigamma function
 DIGAMMA = Primitive("digamma", 1, functools.partial(_polygamma, 0), lambda x, out: (trigamma(x),))
 # d/dx ψ′(x) = ψ″(x)               (the polygamma family goes on, one row per order: `polygamma_of`)

@@ -93,7 +93,7 @@ def test_lgamma_slope_is_digamma_everywhere_off_the_poles():
         assert grad(grad(al.lgamma))(x) == pytest.approx(al.trigamma(x), rel=1e-12)
     with pytest.raises(ValueError, match=r"digamma: undefined at the pole x=-2\.0"):
         al.digamma(-2.0)
-    with pytest.raises(ValueError, match="lgamma: undefined at"):
+    with pytest.raises(ValueError, match="lgamma: needs x other than 0 and the negative integers, got"):
         al.lgamma(0.0)
 
 
