@@ -16,6 +16,7 @@ Contents:
   (`autograd_lite.functional`); `hessian_vector_product` in scipy's ``hessp`` form.
 * `tree_flatten`, `tree_unflatten`, `tree_map` — lists, tuples and dicts of
   numbers to a flat list and back (`autograd_lite.tree`).
+* `explain` — the reverse pass of a graph written out node by node, as on paper.
 * `numeric_grad`, `gradcheck` — finite-difference slopes, and checking exact
   ones against them (`autograd_lite.numeric`).
 * `autograd_lite.optim` — `SGD`, `Adam`, and the `TrialAndError` baseline.
@@ -51,6 +52,7 @@ from .engine import (
     push_forward,
     topological_order,
 )
+from .explain import explain
 from .functional import grad, hessian, hessian_vector_product, hvp, jacobian, jvp, value_and_grad
 from .numeric import GradcheckError, gradcheck, numeric_grad
 from .optim import SGD, Adam, TrialAndError
@@ -168,6 +170,7 @@ __all__ = [
     "erfc",
     "exp",
     "exp2",
+    "explain",
     "expm1",
     "floor",
     "fmod",

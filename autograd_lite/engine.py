@@ -788,6 +788,7 @@ def checked_chain_rule(
     steps: Iterable[tuple[Hashable, Primitive, Sequence[Hashable], Sequence[float]]],
     data: Callable[[Any], float],
     where: str,
+    visit: Callable[[Any, float], None] | None = None,
 ) -> dict[Any, float]:
     """The chain rule with every gradient checked: the exact, slower path.
 
@@ -796,11 +797,15 @@ def checked_chain_rule(
     a node's number, for the message. Returns the gradient of every node
     reached. A zero gradient adds nothing, even through an infinite local
     derivative; any other gradient that becomes inf or nan raises
-    `NonFiniteGradientError` at the first node where it does.
+    `NonFiniteGradientError` at the first node where it does. `visit(node, g)`,
+    if given, is called with each node and the gradient flowing into it, just
+    before that gradient is passed on (`autograd_lite.explain` shows the pass so).
     """
     grads: dict[Any, float] = {root: seed}
     for node, op, parents, local in steps:
         g = grads.get(node, 0.0)
+        if visit is not None:
+            visit(node, g)
         if g == 0.0:
             continue
         for i, (parent, d) in enumerate(zip(parents, local)):
@@ -812,7 +817,7 @@ def checked_chain_rule(
     return grads
 
 
-def _node_steps(order: list[Value]) -> Iterable[tuple[Value, Primitive, tuple[Value, ...], tuple[float, ...]]]:
+def node_steps(order: list[Value]) -> Iterable[tuple[Value, Primitive, tuple[Value, ...], tuple[float, ...]]]:
     """The computed nodes of `order` from the output back, as `checked_chain_rule` reads them."""
     return ((n, n._op, n._parents, n._local) for n in reversed(order) if n._op is not None)
 
@@ -828,7 +833,7 @@ def _redo_with_checks(order: list[Value], leaves: list[Value], before: list[floa
         node.grad = 0.0
     for leaf, old in zip(leaves, before):
         leaf.grad = old
-    grads = checked_chain_rule(order[-1], seed, _node_steps(order), _data_of_node, "backward")
+    grads = checked_chain_rule(order[-1], seed, node_steps(order), _data_of_node, "backward")
     summed = [old + grads.get(leaf, 0.0) for leaf, old in zip(leaves, before)]
     for leaf, g in zip(leaves, summed):
         if g - g:
@@ -973,7 +978,7 @@ def differentiate(output: Value, inputs: Sequence[Value], create_graph: bool = T
     with CollectorPaused():
         order = topological_order(output)
     if not create_graph:
-        grads = checked_chain_rule(output, 1.0, _node_steps(order), _data_of_node, "differentiate")
+        grads = checked_chain_rule(output, 1.0, node_steps(order), _data_of_node, "differentiate")
         return tuple(grads.get(x, 0.0) for x in inputs)
     values: dict[Value, Any] = {output: _constant(1.0)}
     with enable_grad():  # gradients as Values must record their graph, even inside no_grad()
