@@ -14,14 +14,16 @@
 
 from __future__ import annotations
 
+import html
 import shutil
 import subprocess
 from collections.abc import Mapping
 from pathlib import Path
+from typing import overload
 
 from .engine import Value, topological_order
 
-__all__ = ["draw", "to_dot", "to_text"]
+__all__ = ["Drawing", "draw", "to_dot", "to_text"]
 
 
 def _checked(where: str, root: object, names: Mapping[Value, str] | None) -> Mapping[Value, str]:
@@ -117,14 +119,74 @@ def to_text(root: Value, names: Mapping[Value, str] | None = None, max_depth: in
     return "\n".join(lines)
 
 
-def draw(root: Value, path: str | Path, names: Mapping[Value, str] | None = None) -> Path:
-    """Render the graph of `root` to an image file with Graphviz's ``dot`` program.
+_INSTALL_GRAPHVIZ = (
+    "Graphviz's 'dot' program is not installed. Install Graphviz "
+    "(Debian/Ubuntu: apt-get install graphviz; macOS: brew install graphviz; "
+    "others: https://graphviz.org/download/), or save to_dot(value) to a .dot file."
+)
 
-    The format comes from the file's suffix (``.svg``, ``.png``, ``.pdf``).
-    Raises RuntimeError saying how to install Graphviz when ``dot`` is not on
-    the PATH (`to_dot` needs nothing installed).
+
+class Drawing:
+    """A picture of a graph for notebooks: Jupyter shows it as SVG when Graphviz is installed, else as the text tree.
+
+    ``str(drawing)`` is the text tree; ``drawing.svg()`` the SVG (None without Graphviz).
+    Displaying it never raises, whatever is installed.
+    """
+
+    def __init__(self, root: Value, names: Mapping[Value, str]) -> None:
+        self.root, self.names = root, names
+
+    def svg(self) -> str | None:
+        """The graph as SVG text from Graphviz's ``dot``, or None when ``dot`` is not installed."""
+        program = shutil.which("dot")
+        if program is None:
+            return None
+        done = subprocess.run([program, "-Tsvg"], input=to_dot(self.root, self.names), text=True, capture_output=True)
+        return done.stdout if done.returncode == 0 else None
+
+    def __str__(self) -> str:
+        return to_text(self.root, self.names)
+
+    def __repr__(self) -> str:
+        return f"<Drawing of a graph of {len(topological_order(self.root))} nodes: str() for the text tree>"
+
+    def _repr_svg_(self) -> str | None:  # Jupyter: the picture, when Graphviz can draw it
+        return self.svg()
+
+    def _repr_html_(self) -> str | None:  # Jupyter: the text tree, only when there is no picture
+        if shutil.which("dot") is not None:
+            return None
+        return "<pre>" + html.escape(str(self)) + "</pre>"
+
+    def _repr_pretty_(self, printer: object, cycle: bool) -> None:  # IPython in a terminal
+        printer.text(str(self))  # type: ignore[attr-defined]
+
+
+@overload
+def draw(root: Value, path: None = None, names: Mapping[Value, str] | None = None) -> Drawing: ...
+@overload
+def draw(root: Value, path: str | Path, names: Mapping[Value, str] | None = None) -> Path: ...
+
+
+def draw(root: Value, path: str | Path | None = None, names: Mapping[Value, str] | None = None) -> Path | Drawing:
+    """Draw the graph of `root`: into an image file, or, without a path, as a `Drawing` for a notebook.
+
+    With `path`, Graphviz's ``dot`` renders the file; the format comes from its
+    suffix (``.svg``, ``.png``, ``.pdf``), and a missing ``dot`` is a
+    RuntimeError saying how to install it (`to_dot` needs nothing installed).
+    Without, the result shows itself inline in Jupyter: SVG through Graphviz,
+    or the text tree when Graphviz is missing.
+
+    >>> from autograd_lite import Value
+    >>> x = Value(3.0)
+    >>> print(draw(x * x, names={x: "x"}))
+    *  data=9  grad=0
+    ├── x  data=3  grad=0  [#1]
+    └── x  (#1, shown above)
     """
     names = _checked("draw", root, names)
+    if path is None:
+        return Drawing(root, names)
     path = Path(path)
     if not path.parent.is_dir():
         raise FileNotFoundError(f"draw: the directory {str(path.parent)!r} does not exist; create it first")
@@ -133,10 +195,6 @@ def draw(root: Value, path: str | Path, names: Mapping[Value, str] | None = None
         raise ValueError(f"draw: the file must end in .svg, .png or .pdf, got {path.name!r}")
     program = shutil.which("dot")
     if program is None:
-        raise RuntimeError(
-            "draw: Graphviz's 'dot' program is not installed. Install Graphviz "
-            "(Debian/Ubuntu: apt-get install graphviz; macOS: brew install graphviz; "
-            "others: https://graphviz.org/download/), or save to_dot(value) to a .dot file."
-        )
+        raise RuntimeError(f"draw: {_INSTALL_GRAPHVIZ}")
     subprocess.run([program, f"-T{fmt}", "-o", str(path)], input=to_dot(root, names), text=True, check=True)
     return path

@@ -1,5 +1,6 @@
 """Pictures of the graph: DOT text, the terminal tree, and files drawn by Graphviz."""
 
+import html
 import re
 import shutil
 
@@ -67,3 +68,18 @@ def test_draw_writes_an_image(tmp_path, suffix):
     path = viz.draw(small_graph()[2], tmp_path / f"graph.{suffix}")
     data = path.read_bytes()
     assert data.startswith(b"\x89PNG") if suffix == "png" else b"<svg" in data
+
+
+def test_draw_without_a_path_shows_itself_in_a_notebook(monkeypatch):
+    """draw(y) is a Drawing: SVG for Jupyter when Graphviz is there, the text tree in <pre> when not; never an error."""
+    x = Value(3.0)
+    drawing = viz.draw(x * x + 1.0, names={x: "x"})
+    assert str(drawing) == viz.to_text(drawing.root, {x: "x"}) and "Drawing of a graph of 4 nodes" in repr(drawing)
+    if shutil.which("dot") is not None:
+        svg = drawing._repr_svg_()
+        assert svg is not None and "<svg" in svg and drawing._repr_html_() is None
+    monkeypatch.setattr(viz.shutil, "which", lambda name: None)
+    assert drawing._repr_svg_() is None
+    assert drawing._repr_html_() == "<pre>" + html.escape(str(drawing)) + "</pre>"
+    with pytest.raises(RuntimeError, match="draw: Graphviz's 'dot' program is not installed"):
+        viz.draw(x * x, "graph.svg")
