@@ -1,6 +1,6 @@
 """Look at a computation graph: one neuron, tanh(x1·w1 + x2·w2 + b), after backward().
 
-Run it:  python examples/draw_graph.py [--out pictures/neuron.png]
+Run it:  python examples/draw_graph.py [--out examples/pictures/neuron.png]
 
 Every box is a Value: the operation that made it, its data, and its grad,
 the derivative of the output with respect to it. Read the grads from the
@@ -30,17 +30,20 @@ def neuron() -> tuple[Value, dict[Value, str]]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", default="neuron.png", help="image to write (.png, .svg or .pdf)")
+    parser.add_argument("--out", help="also draw the graph into this image (.png, .svg or .pdf; needs Graphviz)")
     args = parser.parse_args(argv)
     out, names = neuron()
     print(viz.to_text(out, names))
     grads = {name: round(v.grad, 4) for v, name in names.items()}
     print("\ngradients:", grads)
+    if not args.out:
+        print("\n(pass --out examples/pictures/neuron.png to draw the picture too)")
+        return 0
     try:
         path = viz.draw(out, args.out, names)
-    except RuntimeError as error:
+    except (RuntimeError, FileNotFoundError) as error:
         print(f"\n{error}")
-        return 0
+        return 0 if isinstance(error, RuntimeError) else 1
     print(f"\nSaved the picture to {path}")
     return 0
 

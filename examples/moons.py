@@ -1,18 +1,23 @@
 """Train a small neural network to separate two interleaving half-moons.
 
-Run it:  python examples/moons.py [--steps 100] [--optimizer adam|sgd] [--png moons.png] [--no-png]
+Run it:  python examples/moons.py [--steps 100] [--optimizer adam|sgd] [--png examples/pictures/moons.png]
+                                  [--save model.json] [--load model.json]
 
 Everything is built from Values: the network (`autograd_lite.nn.MLP`, two
 hidden layers of 16 ReLU neurons), the max-margin (hinge) loss with a little
 L2 regularisation, and the optimizer. Each step runs the whole data set
 forward, backward() once, and updates every weight. Progress shows on one
-updating line. At the end the decision boundary is drawn in the terminal
-(and saved as a PNG when matplotlib is installed).
+updating line on a terminal (plain lines otherwise), each for the model after
+that step's update. At the end the decision boundary is drawn in the terminal
+(and saved as a PNG with ``--png``, when matplotlib is installed). ``--save``
+writes the trained weights as JSON (`Module.state_dict`); ``--load`` starts
+from such a file (``--steps 0`` only evaluates it).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import random
 import sys
@@ -49,23 +54,34 @@ def loss_and_accuracy(model: MLP, points: list[Point], labels: list[int], alpha:
 
 
 def train(model: MLP, optimizer: Optimizer, points: list[Point], labels: list[int], steps: int) -> tuple[float, float]:
-    """Full-batch training; returns the final loss and accuracy."""
+    """Full-batch training; returns the final loss and accuracy.
+
+    Each step's forward pass measures the model as the previous update left
+    it, so the line for step k is printed once step k + 1 has measured it:
+    every line reports the model after that step's update, at no extra cost.
+    """
     live = sys.stdout.isatty()
-    loss, accuracy = Value(0.0), 0.0
-    for step in range(1, steps + 1):
-        optimizer.zero_grad()
-        loss, accuracy = loss_and_accuracy(model, points, labels)
-        loss.backward()
-        optimizer.step()
+
+    def report(step: int, loss: Value, accuracy: float) -> None:
         line = f"step {step:>4}/{steps}   loss {loss.data:.4f}   accuracy {accuracy:6.1%}"
         if live:
             print("\r" + line, end="", flush=True)
-        elif step % 10 == 0 or step == 1:
+        elif step % 10 == 0 or step == 1 or step == steps:
             print(line)
+
+    for step in range(1, steps + 1):
+        optimizer.zero_grad()
+        loss, accuracy = loss_and_accuracy(model, points, labels)  # the model after step − 1
+        if step > 1:
+            report(step - 1, loss, accuracy)
+        loss.backward()
+        optimizer.step()
+    loss, accuracy = loss_and_accuracy(model, points, labels)  # the model after the last step
+    if steps:
+        report(steps, loss, accuracy)
     if live:
         print()
-    final_loss, final_accuracy = loss_and_accuracy(model, points, labels)
-    return final_loss.data, final_accuracy
+    return loss.data, accuracy
 
 
 def boundary_text(model: MLP, points: list[Point], labels: list[int]) -> str:
@@ -105,12 +121,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=100)
     parser.add_argument("--optimizer", choices=["adam", "sgd"], default="adam")
-    parser.add_argument("--png", default="moons.png", help="where to save the picture (needs matplotlib)")
-    parser.add_argument("--no-png", action="store_true", help="draw in the terminal only")
+    parser.add_argument("--png", help="also save the picture here (needs matplotlib)")
+    parser.add_argument("--no-png", action="store_true", help="draw in the terminal only (the default)")
+    parser.add_argument("--save", help="write the trained weights here, as JSON")
+    parser.add_argument("--load", help="start from the weights in this JSON file")
     args = parser.parse_args(argv)
 
     points, labels = make_moons()
     model = MLP(2, [16, 16, 1], activation="relu", seed=0)
+    if args.load:
+        with open(args.load) as file:
+            model.load_state_dict(json.load(file))
+        print(f"loaded the weights from {args.load}")
     print(f"{len(points)} points, {model!r}")
     print(f"{len(model.parameters())} parameters; training with {args.optimizer} for {args.steps} steps\n")
     optimizer = (Adam(model.parameters(), lr=0.05) if args.optimizer == "adam"
@@ -118,11 +140,15 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     loss, accuracy = train(model, optimizer, points, labels, args.steps)
     seconds = time.perf_counter() - start
-    print(f"\nfinal loss {loss:.4f}, training accuracy {accuracy:.1%}, "
-          f"{seconds:.2f} s ({1000 * seconds / args.steps:.1f} ms per step)\n")
+    per_step = f", {seconds:.2f} s ({1000 * seconds / args.steps:.1f} ms per step)" if args.steps else ""
+    print(f"\nfinal loss {loss:.4f}, training accuracy {accuracy:.1%}{per_step}\n")
     print("Decision boundary (·: the network says upper moon; o: upper moon, x: lower moon):\n")
     print(boundary_text(model, points, labels))
-    if not args.no_png:
+    if args.save:
+        with open(args.save, "w") as file:
+            json.dump(model.state_dict(), file, indent=1)
+        print(f"\nSaved the weights to {args.save}")
+    if args.png and not args.no_png:
         save_png(args.png, model, points, labels)
     return 0 if accuracy == 1.0 else 1
 

@@ -1,6 +1,7 @@
 """Why gradients win: gradient descent against trial and error, with numbers.
 
-Run it:  python examples/why_gradients.py [--sizes 1,2,10,100,1000] [--budget 3] [--png why_gradients.png]
+Run it:  python examples/why_gradients.py [--sizes 1,2,10,100,1000] [--budget 3]
+                                          [--png examples/pictures/why_gradients.png]
 
 Part 1 fits N parameters by least squares, loss(w) = Σⱼ cⱼ·(wⱼ − tⱼ)², three ways:
 
@@ -256,14 +257,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1,2,10,100,1000", help="comma-separated numbers of parameters")
     parser.add_argument("--budget", type=float, default=3.0, help="seconds each method may run per size")
-    parser.add_argument("--png", default="why_gradients.png", help="where to save the picture (needs matplotlib)")
-    parser.add_argument("--no-png", action="store_true", help="draw in the terminal only")
+    parser.add_argument("--png", help="also save the picture here (needs matplotlib)")
+    parser.add_argument("--no-png", action="store_true", help="draw in the terminal only (the default)")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
 
     results = scaling_table(sizes, args.budget)
     paths = zigzag()
-    if not args.no_png:
+    if args.png and not args.no_png:
         save_png(args.png, results, paths)
     return 0
 

@@ -1,5 +1,6 @@
 """The examples run as scripts and print the figures they promise."""
 
+import json
 import os
 import re
 import subprocess
@@ -164,3 +165,32 @@ def test_custom_primitive_computes_the_greeks_both_ways():
     assert "CHECK FAILED" not in out
     gamma = re.search(r"^  gamma +(\S+) +(\S+) +(\S+)$", out, re.M)
     assert gamma is not None and len({gamma.group(1), gamma.group(2), gamma.group(3)}) == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [
+        ("fit_line.py", []), ("derivatives.py", []), ("higher_order.py", []), ("landscape.py", []),
+        ("why_gradients.py", ["--sizes", "1,2", "--budget", "1"]), ("moons.py", ["--steps", "3"]),
+        ("draw_graph.py", []), ("custom_primitive.py", []),
+    ],
+)
+def test_examples_write_no_file_unless_asked(name, args, tmp_path):
+    """Run from any directory, an example leaves no file behind unless given --png, --out or --save."""
+    environment = {**os.environ, "PYTHONPATH": str(ROOT)}
+    subprocess.run([sys.executable, str(EXAMPLES / name), *args], cwd=tmp_path, capture_output=True, text=True,
+                   timeout=300, check=False, env=environment)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_moons_saves_and_loads_its_weights_and_reports_the_model_it_prints(tmp_path):
+    """--save writes the state_dict as JSON, --load --steps 0 gives the same accuracy; the last step line is final."""
+    saved = tmp_path / "model.json"
+    trained = run_example("moons.py", "--steps", "100", "--save", str(saved))
+    last = re.findall(r"step +100/100 +loss (\d\.\d+) +accuracy +(\d+\.\d)%", trained)
+    assert last and last[-1] == re.search(r"final loss (\d\.\d+), training accuracy (\d+\.\d)%", trained).groups()
+    state = json.loads(saved.read_text())
+    assert len(state) == 337 and "layers.0.neurons.3.w.1" in state and "layers.2.neurons.0.b" in state
+    loaded = run_example("moons.py", "--steps", "0", "--load", str(saved))
+    final = re.compile(r"final loss (\d\.\d+), training accuracy (\d+\.\d)%")
+    assert final.search(trained).groups() == final.search(loaded).groups()

@@ -129,3 +129,38 @@ def test_binary_cross_entropy_from_logits_is_stable():
         assert math.isfinite(out.data) and math.isfinite(v.grad)
     with pytest.raises(ValueError, match="2 predictions but 1 targets"):
         binary_cross_entropy([Value(0.0), Value(1.0)], [1])
+
+
+def test_state_dict_round_trips_through_json_with_identical_predictions():
+    """A trained MLP's state_dict, through JSON, loads into a fresh MLP that predicts exactly the same."""
+    import json
+
+    from autograd_lite.optim import Adam
+
+    net = MLP(2, [8, 1], activation="relu", seed=3)
+    opt = Adam(net.parameters(), lr=0.05)
+    for _ in range(5):
+        opt.zero_grad()
+        loss = sum(((net([x, -x]) - x) ** 2 for x in (0.1, 0.5, -0.7)), Value(0.0))
+        loss.backward()
+        opt.step()
+    twin = MLP(2, [8, 1], activation="relu", seed=4)
+    twin.load_state_dict(json.loads(json.dumps(net.state_dict())))
+    for x in (-1.0, 0.3, 2.0):
+        assert twin([x, x * x]).data == net([x, x * x]).data
+    assert [p for _, p in net.named_parameters()] == net.parameters()
+
+
+def test_load_state_dict_refuses_bad_entries_and_changes_nothing():
+    """Missing, extra and non-finite entries are named; a refused state leaves every parameter as it was."""
+    net = MLP(2, [2, 1], seed=0)
+    before = net.state_dict()
+    state = dict(before)
+    del state["layers.0.neurons.1.b"]
+    with pytest.raises(KeyError, match=r"missing \['layers.0.neurons.1.b'\], unexpected none"):
+        net.load_state_dict(state)
+    with pytest.raises(KeyError, match=r"unexpected \['extra'\]"):
+        net.load_state_dict({**before, "extra": 1.0})
+    with pytest.raises(ValueError, match=r"layers.1.neurons.0.b must be a finite number, got nan"):
+        net.load_state_dict({**{k: 0.5 for k in before}, "layers.1.neurons.0.b": float("nan")})
+    assert net.state_dict() == before
