@@ -35,6 +35,7 @@ import math
 import numbers
 import operator
 import sys
+import threading
 from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
@@ -462,7 +463,7 @@ def _method(op: Primitive) -> Callable[[Value], Value]:
     def method(self: Value) -> Value:
         return _unary(op, self)
 
-    method.__name__ = op.name
+    method.__name__, method.__qualname__ = op.name, f"Value.{op.name}"  # pickle finds it as Value.<name>
     method.__doc__ = (getattr(P, op.name).__doc__ or op.name).split("\n")[0]  # the function's summary line
     return method
 
@@ -535,6 +536,27 @@ class Value:
         self._parents = ()
         self._local = ()
         self._op = None
+
+    # -- pickle and deepcopy: a graph of any depth, without recursion ----------
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """A leaf is its number and gradient; a computed Value also its row, parents and local derivatives.
+
+        Pickling follows parents, and a deep graph would pass Python's
+        recursion limit. So the first Value of a graph to be pickled sends its
+        ancestors ahead, parents before children: each then refers only to
+        parents the pickle already holds. Comparisons kept for replay are not pickled.
+        """
+        if not self._parents:
+            return _leaf, (self._data, self.grad)
+        shallow = _pickling.ancestors
+        if id(self) in shallow:
+            shallow.discard(id(self))
+            ahead: list[Value] = []
+        else:
+            ahead = topological_order(self)[:-1]
+            _pickling.ancestors = {id(v) for v in ahead if v._parents}
+        return _computed, (ahead, self._data, self.grad, self._op, self._parents, self._local)
 
     @staticmethod
     def _record_row(op: Primitive, args: Sequence[Any]) -> Value:
@@ -757,6 +779,30 @@ class Value:
                 total += leaf.grad
             if total - total:
                 _redo_with_checks(order, leaves, before, seed)
+
+
+class _Pickling(threading.local):
+    """Per thread: the ids of computed Values whose ancestors a pickle has already sent ahead."""
+
+    def __init__(self) -> None:
+        self.ancestors: set[int] = set()
+
+
+_pickling = _Pickling()
+
+
+def _leaf(data: float, grad: float) -> Value:
+    node = _constant(data)
+    node.grad = grad
+    return node
+
+
+def _computed(
+    ahead: list[Value], data: float, grad: float, op: Primitive, parents: tuple[Value, ...], local: tuple[float, ...]
+) -> Value:
+    node = _new(Value)
+    node._data, node.grad, node._parents, node._local, node._op = data, grad, tuple(parents), tuple(local), op
+    return node
 
 
 class NonFiniteGradientError(FloatingPointError):

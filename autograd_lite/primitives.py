@@ -55,7 +55,7 @@ class Primitive:
     (12.0, (4.0, 3.0))
     """
 
-    __slots__ = ("arity", "derivs", "name", "symbol", "value")
+    __slots__ = ("arity", "derivs", "made_by", "name", "symbol", "value")
 
     def __init__(
         self,
@@ -70,6 +70,18 @@ class Primitive:
         self.value = value
         self.derivs = derivs
         self.symbol = symbol  # how pictures of the graph show it, when not by name
+        self.made_by: tuple[Any, ...] = (_row_named, name)  # how a pickle finds this row again
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # A row is code: a pickle names it (the table's name, the family and its constant, or
+        # the module and name of a user-defined one) and finds the same row when loaded.
+        return self.made_by[0], self.made_by[1:]
+
+    def __copy__(self) -> Primitive:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Primitive:
+        return self
 
     def __repr__(self) -> str:
         return f"Primitive({self.name!r}, arity={self.arity})"
@@ -91,6 +103,11 @@ class Primitive:
         if out - out:  # nan or ±inf: for a finite out, out − out is 0.0
             raise non_finite_result(self, args, out)
         return out
+
+
+def _row_named(name: str) -> Primitive:
+    """The fixed row called `name` (how a pickle refers to it)."""
+    return PRIMITIVES[name]
 
 
 def finite(x: Any, where: str) -> float:
@@ -508,6 +525,21 @@ PRIMITIVES: dict[str, Primitive] = {
 }  # fmt: skip
 
 
+def _family(row: Primitive, factory: Callable[..., Primitive], *constants: Any) -> Primitive:
+    row.made_by = (factory, *constants)  # a pickle remakes it with the same constant
+    return row
+
+
+def _user_row(module: str, qualname: str) -> Primitive:
+    """A user-defined row, found again by the module and name of its decorated function."""
+    import importlib
+
+    found: Any = importlib.import_module(module)
+    for part in qualname.split("."):
+        found = getattr(found, part)
+    return found.primitive  # type: ignore[no-any-return]
+
+
 @functools.lru_cache(maxsize=256)
 def power_by(c: float) -> Primitive:
     """The row for ``x ** c`` with a constant exponent ``c`` (cached per exponent).
@@ -524,7 +556,7 @@ def power_by(c: float) -> Primitive:
     def derivs(x: Any, out: Any) -> tuple[Any, ...]:
         return (c * x ** (c - 1.0) if c != 0.0 else 0.0,)
 
-    return Primitive("pow_const", 1, lambda x: _checked_power(x, c), derivs, f"**{c:g}")
+    return _family(Primitive("pow_const", 1, lambda x: _checked_power(x, c), derivs, f"**{c:g}"), power_by, c)
 
 
 @functools.lru_cache(maxsize=64)
@@ -539,16 +571,18 @@ def polygamma_of(n: int) -> Primitive:
     if n == 1:
         return TRIGAMMA
     # d/dx ψ⁽ⁿ⁾(x) = ψ⁽ⁿ⁺¹⁾(x)
-    return Primitive(f"polygamma{n}", 1, functools.partial(_polygamma, n), lambda x, out: (polygamma(n + 1, x),))
+    row = Primitive(f"polygamma{n}", 1, functools.partial(_polygamma, n), lambda x, out: (polygamma(n + 1, x),))
+    return _family(row, polygamma_of, n)
 
 
 @functools.lru_cache(maxsize=64)
 def leaky_relu_by(slope: float) -> Primitive:
     """The row for leaky_relu with a constant `slope` for x ≤ 0 (cached per slope)."""
     # d/dx = 1 for x > 0, slope for x ≤ 0   (slope at the kink, as PyTorch)
-    return Primitive(
+    row = Primitive(
         "leaky_relu", 1, lambda x: x if x > 0.0 else slope * x, lambda x, out: (1.0 if _number(x) > 0.0 else slope,)
     )
+    return _family(row, leaky_relu_by, slope)
 
 
 @functools.lru_cache(maxsize=64)
@@ -559,7 +593,8 @@ def elu_by(alpha: float) -> Primitive:
         return x if x > 0.0 else alpha * math.expm1(x)
 
     # d/dx = 1 for x > 0, α·eˣ = out + α for x ≤ 0
-    return Primitive("elu", 1, value, lambda x, out: (1.0 if _number(x) > 0.0 else out + alpha,))
+    row = Primitive("elu", 1, value, lambda x, out: (1.0 if _number(x) > 0.0 else out + alpha,))
+    return _family(row, elu_by, alpha)
 
 
 # ---------------------------------------------------------------------------
@@ -954,6 +989,7 @@ def primitive(derivs: Callable[..., tuple[Any, ...]], name: str | None = None) -
             return row(*args)
 
         function.primitive = row  # type: ignore[attr-defined]
+        row.made_by = (_user_row, f.__module__, f.__qualname__)
         return function
 
     return decorate
