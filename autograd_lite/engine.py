@@ -990,6 +990,11 @@ def _is_zero_constant(v: Any) -> bool:
     return not v._parents and v._data == 0.0
 
 
+def _number_of(v: Any) -> float:
+    """The number of a Value, or a plain number (a local derivative may be a constant float)."""
+    return v._data if isinstance(v, Value) else float(v)
+
+
 def _times(g: Value, d: Value, node: Value, i: int, before: Any, where: str) -> Value:
     """``before + d·g`` for gradients as Values, naming the node if the result overflows."""
     try:
@@ -998,7 +1003,7 @@ def _times(g: Value, d: Value, node: Value, i: int, before: Any, where: str) -> 
         assert node._op is not None
         inputs = [p._data for p in node._parents]
         raise non_finite_gradient(
-            where, node._op, inputs, i, g._data, d._data, 0.0 if before is None else before._data
+            where, node._op, inputs, i, _number_of(g), _number_of(d), 0.0 if before is None else _number_of(before)
         ) from None
 
 

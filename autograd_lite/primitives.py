@@ -324,6 +324,13 @@ def _polygamma(n: int, x: float) -> float:
         return _polygamma(0, 1.0 - x) - math.pi / math.tan(math.pi * x)
     if x < -1e6:
         raise ValueError(f"{name}: x={x!r} is too far below 0 for the recurrence")
+    try:
+        return _polygamma_series(n, x)
+    except (ZeroDivisionError, OverflowError):  # x so close to a pole that a term is too large for a float
+        raise OverflowError(f"{name}: the result is too large for a float at x={x!r}") from None
+
+
+def _polygamma_series(n: int, x: float) -> float:
     sign = -1.0 if n % 2 == 0 else 1.0  # (−1)ⁿ⁺¹
     factorial = math.factorial(n)
     total = 0.0
@@ -410,6 +417,34 @@ def _wins(a: Any, b: Any) -> float:
     return 1.0 if x > y else 0.0 if x < y else 0.5
 
 
+def _gauss(x: Any, scale: float) -> Any:
+    # e^(−scale·x²); exactly 0.0 where that underflows, so that no inf appears on the way (x² would overflow).
+    if abs(_number(x)) * math.sqrt(scale) > 27.0:
+        return 0.0
+    return exp(-scale * x * x)
+
+
+def _sigmoid_of_difference(a: Any, b: Any) -> Any:
+    # σ(a − b), where a − b may overflow a float: then it is exactly 1 or 0.
+    difference = _number(a) - _number(b)
+    if difference - difference:
+        return 1.0 if difference > 0.0 else 0.0
+    return sigmoid(a - b)
+
+
+def _atan2_derivs(y: Any, x: Any) -> tuple[Any, Any]:
+    h = hypot(x, y)
+    return x / h / h, -y / h / h
+
+
+def _gelu_tanh_slope(x: Any) -> Any:
+    # d/dx of the tanh form of gelu; far out (where x³ would overflow) it is 1 or 0.
+    if abs(_number(x)) > 1e10:
+        return 1.0 if _number(x) > 0.0 else 0.0
+    t = tanh(_GELU_C * (x + 0.044715 * x * x * x))
+    return 0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * _GELU_C * (1.0 + 0.134145 * x * x)
+
+
 def _dot_derivs(*ws_xs_out: Any) -> tuple[Any, ...]:
     # ∂/∂wᵢ = xᵢ and ∂/∂xᵢ = wᵢ: the inputs with the two halves swapped.
     n = (len(ws_xs_out) - 1) // 2
@@ -468,7 +503,9 @@ SQRT = Primitive("sqrt", 1, _sqrt, lambda x, out: (0.5 / out,))
 # d/dx ∛x = 1/(3·∛x²) = 1/(3·out²) (any sign of x; infinite at 0)
 CBRT = Primitive("cbrt", 1, _cbrt, lambda x, out: (1.0 / (3.0 * out * out),))
 # d/da log(eᵃ + eᵇ) = σ(a − b)     d/db = σ(b − a)
-LOGADDEXP = Primitive("logaddexp", 2, _logaddexp, lambda a, b, out: (sigmoid(a - b), sigmoid(b - a)))
+LOGADDEXP = Primitive(
+    "logaddexp", 2, _logaddexp, lambda a, b, out: (_sigmoid_of_difference(a, b), _sigmoid_of_difference(b, a))
+)
 
 # -- trigonometric (radians) ---------------------------------------------------
 # d/dx sin x = cos x
@@ -483,10 +520,11 @@ ASIN = Primitive("asin", 1, _math("asin", math.asin, "-1 <= x <= 1"),
 # d/dx acos x = −1/√(1 − x²)       (|x| ≤ 1; infinite at ±1)
 ACOS = Primitive("acos", 1, _math("acos", math.acos, "-1 <= x <= 1"),
                  lambda x, out: (-1.0 / sqrt((1.0 - x) * (1.0 + x)),))
-# d/dx atan x = 1/(1 + x²)         (written 1/hypot(x, 1)², which never overflows)
-ATAN = Primitive("atan", 1, math.atan, lambda x, out: (1.0 / hypot(x, 1.0) ** 2,))
-# d/dy atan2(y, x) = x/(x² + y²)   d/dx atan2(y, x) = −y/(x² + y²)   (infinite at the origin)
-ATAN2 = Primitive("atan2", 2, math.atan2, lambda y, x, out: (x / hypot(x, y) ** 2, -y / hypot(x, y) ** 2))
+# d/dx atan x = 1/(1 + x²)         (written (1/hypot(x, 1))², so that nothing overflows on the way)
+ATAN = Primitive("atan", 1, math.atan, lambda x, out: ((1.0 / hypot(x, 1.0)) ** 2,))
+# d/dy atan2(y, x) = x/(x² + y²)   d/dx atan2(y, x) = −y/(x² + y²)
+#     (written x/h/h with h = hypot(x, y), so that nothing overflows on the way; infinite at the origin)
+ATAN2 = Primitive("atan2", 2, math.atan2, lambda y, x, out: _atan2_derivs(y, x))
 # d/dx √(x² + y²) = x/out          d/dy = y/out                       (infinite at the origin)
 HYPOT = Primitive("hypot", 2, _math("hypot", math.hypot), lambda x, y, out: (x / out, y / out))
 
@@ -507,9 +545,9 @@ ATANH = Primitive("atanh", 1, _math("atanh", math.atanh, "-1 < x < 1"), lambda x
 
 # -- special functions ------------------------------------------------------------
 # d/dx erf x = (2/√π)·e^(−x²)
-ERF = Primitive("erf", 1, math.erf, lambda x, out: (_TWO_OVER_SQRT_PI * exp(-x * x),))
+ERF = Primitive("erf", 1, math.erf, lambda x, out: (_TWO_OVER_SQRT_PI * _gauss(x, 1.0),))
 # d/dx erfc x = −(2/√π)·e^(−x²)
-ERFC = Primitive("erfc", 1, math.erfc, lambda x, out: (-_TWO_OVER_SQRT_PI * exp(-x * x),))
+ERFC = Primitive("erfc", 1, math.erfc, lambda x, out: (-_TWO_OVER_SQRT_PI * _gauss(x, 1.0),))
 # d/dx ln|Γ(x)| = ψ(x), the digamma function        (poles at 0, −1, −2, …)
 LGAMMA = Primitive("lgamma", 1, _math("lgamma", math.lgamma, _NOT_A_POLE), lambda x, out: (digamma(x),))
 # d/dx Γ(x) = Γ(x)·ψ(x) = out·ψ(x)
@@ -554,16 +592,10 @@ SILU = Primitive("silu", 1, lambda x: x * _sigmoid(x),
                  lambda x, out: (sigmoid(x) * (1.0 + x * (1.0 - sigmoid(x))),))
 # gelu(x) = x·Φ(x), Φ the normal CDF:  d/dx = Φ(x) + x·φ(x), φ(x) = e^(−x²/2)/√(2π)
 GELU = Primitive("gelu", 1, lambda x: 0.5 * x * math.erfc(-x * _INV_SQRT_2),
-                 lambda x, out: (0.5 * erfc(-x * _INV_SQRT_2) + x * _INV_SQRT_2PI * exp(-0.5 * x * x),))
+                 lambda x, out: (0.5 * erfc(-x * _INV_SQRT_2) + x * _INV_SQRT_2PI * _gauss(x, 0.5),))
 # gelu, tanh form: 0.5·x·(1 + tanh u), u = √(2/π)·(x + 0.044715·x³):
 #   d/dx = 0.5·(1 + tanh u) + 0.5·x·(1 − tanh² u)·√(2/π)·(1 + 3·0.044715·x²)
-GELU_TANH = Primitive(
-    "gelu_tanh", 1, _gelu_tanh,
-    lambda x, out: (
-        0.5 * (1.0 + tanh(_GELU_C * (x + 0.044715 * x * x * x)))
-        + 0.5 * x * (1.0 - tanh(_GELU_C * (x + 0.044715 * x * x * x)) ** 2) * _GELU_C * (1.0 + 0.134145 * x * x),
-    ),
-)
+GELU_TANH = Primitive("gelu_tanh", 1, _gelu_tanh, lambda x, out: (_gelu_tanh_slope(x),))
 
 # -- n-ary rows: one node instead of a chain ---------------------------------------
 # d/dxᵢ (x₁ + … + xₙ) = 1

@@ -32,6 +32,8 @@ NAMES = {
     "Value.data",
     "backward",
     "backward(gradient)",
+    "differentiate",
+    "push_forward",
     "grad",
     "jvp",
     "hessian",
@@ -41,6 +43,8 @@ NAMES = {
     "Tape.backward",
     "SGD",
     "Adam",
+    "elu: alpha",
+    "leaky_relu: slope",
     "float()",
     "int()",
 }
@@ -50,8 +54,13 @@ numbers = st.sampled_from(NASTY) | st.floats(-5.0, 5.0) | st.integers(-3, 3)
 wrong = st.sampled_from(["2", None, 1j, [1.0], {"a": 1.0}])
 operands = numbers | wrong
 
-BINARY = ["+", "-", "*", "/", "**"]
-UNARY = ["exp", "log", "sqrt", "tanh", "sigmoid", "relu", "sin", "cos", "softplus", "abs", "neg"]
+BINARY = ["+", "-", "*", "/", "**", "%", "//", "maximum", "minimum", "atan2", "hypot", "fmod", "logaddexp", "copysign"]
+UNARY = [
+    "exp", "log", "sqrt", "tanh", "sigmoid", "relu", "sin", "cos", "softplus", "abs", "neg", "tan", "asin", "acos",
+    "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "log1p", "expm1", "log2", "log10", "exp2", "cbrt", "erf",
+    "erfc", "lgamma", "gamma", "digamma", "trigamma", "floor", "ceil", "trunc", "sign", "silu", "gelu",
+    "log_sigmoid", "elu", "leaky_relu",
+]
 
 
 def check_error(error):
@@ -78,6 +87,9 @@ _OPS = {
     "*": lambda a, b: a * b,
     "/": lambda a, b: a / b,
     "**": lambda a, b: a**b,
+    "%": lambda a, b: a % b,
+    "//": lambda a, b: a // b,
+    **{name: getattr(al, name) for name in BINARY if name.isidentifier()},
 }
 
 

@@ -255,3 +255,20 @@ def test_user_rows_check_what_they_are_given():
 
     with pytest.raises(TypeError, match="bad_value: the function must return a real number"):
         bad_value(1.0)
+
+
+def test_derivatives_at_extreme_inputs_are_finite_where_the_math_is():
+    """Found by the fuzzer: no intermediate overflow turns a finite derivative into an 'infinite' one."""
+    assert grad(al.atan)(1e300) == 0.0 and grad(grad(al.atan))(1e300) == 0.0
+    assert grad(al.erf)(1e200) == 0.0 and grad(grad(al.erfc))(-1e200) == 0.0
+    assert grad(al.gelu)(1e200) == 1.0 and grad(lambda x: al.gelu(x, approximate="tanh"))(-1e200) == 0.0
+    assert grad(al.logaddexp, argnums=(0, 1))(1e308, -1e308) == (1.0, 0.0)
+    assert grad(al.atan2, argnums=(0, 1))(1e300, 1e300) == pytest.approx((5e-301, -5e-301), rel=1e-12)
+
+
+def test_polygamma_near_a_pole_overflows_with_its_name():
+    """trigamma(2e-310) is too large for a float: an OverflowError naming trigamma, not a bare ZeroDivisionError."""
+    with pytest.raises(OverflowError, match="trigamma: the result is too large for a float"):
+        al.trigamma(2e-310)
+    with pytest.raises(OverflowError, match="digamma: the result is too large"):
+        al.digamma(-1e-310)
