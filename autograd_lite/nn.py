@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from .engine import Value
-from .primitives import dot, logsumexp, softplus
+from .primitives import as_list, dot, logsumexp, softplus
 
 __all__ = ["MLP", "Layer", "Module", "Neuron", "binary_cross_entropy", "cross_entropy", "hinge", "mse"]
 
@@ -48,9 +48,7 @@ def _activation(name: str | None) -> Callable[[Value], Value] | None:
 
 def _check_inputs(x: Sequence[Any], nin: int, owner: str) -> Sequence[Any]:
     """The inputs as a sequence (a numpy array becomes a list), after checking their number and types."""
-    tolist = getattr(x, "tolist", None)
-    if callable(tolist) and not isinstance(x, Value):
-        x = tolist()
+    x = as_list(x)
     if isinstance(x, (str, bytes)) or not isinstance(x, Sequence):
         raise TypeError(f"{owner}: expected a sequence of {nin} numbers or Values, got {type(x).__name__}")
     if len(x) != nin:
@@ -306,8 +304,7 @@ def cross_entropy(logits: Sequence[Any], target: int) -> Any:
     >>> cross_entropy([Value(1e4), Value(-1e4)], 1).data                # no overflow
     20000.0
     """
-    tolist = getattr(logits, "tolist", None)
-    items = list(tolist() if callable(tolist) else logits)  # a numpy array as a list
+    items = list(as_list(logits))
     if not items:
         raise ValueError("cross_entropy: needs at least one logit")
     if not isinstance(target, int) or isinstance(target, bool) or not 0 <= target < len(items):

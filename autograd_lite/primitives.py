@@ -42,6 +42,7 @@ __all__ = [
     "abs_",
     "acos",
     "acosh",
+    "as_list",
     "asin",
     "asinh",
     "atan",
@@ -1013,23 +1014,31 @@ def logsumexp(xs: Sequence[Any]) -> Any:
 
 def softmax(xs: Sequence[Any]) -> list[Any]:
     """[e^(xᵢ − logsumexp(xs))]: probabilities that sum to 1, stable for logits of any size."""
-    lse = logsumexp(xs)
-    return [exp(x - lse) for x in _items(xs, "softmax")]
+    items = _items(xs, "softmax")
+    lse = logsumexp(items)
+    return [exp(x - lse) for x in items]
 
 
 def log_softmax(xs: Sequence[Any]) -> list[Any]:
     """[xᵢ − logsumexp(xs)]: log-probabilities, stable for logits of any size."""
-    lse = logsumexp(xs)
-    return [x - lse for x in _items(xs, "log_softmax")]
+    items = _items(xs, "log_softmax")
+    lse = logsumexp(items)
+    return [x - lse for x in items]
 
 
-def _items(xs: Sequence[Any], where: str) -> Sequence[Any]:
-    """A sequence (a numpy array too: anything with .tolist()) as a list or tuple."""
+def as_list(xs: Any) -> Any:
+    """A numpy array (anything with ``.tolist()``) as a list; a list, a tuple or anything else as it is."""
     if type(xs) is list or type(xs) is tuple:  # the common case, quick
         return xs
     tolist = getattr(xs, "tolist", None)
-    if callable(tolist):
-        xs = tolist()
+    return tolist() if callable(tolist) else xs
+
+
+def _items(xs: Sequence[Any], where: str) -> Sequence[Any]:
+    """A sequence of numbers or Values (a numpy array too) as a list or tuple; a TypeError naming `where` if not."""
+    xs = as_list(xs)
+    if type(xs) is list or type(xs) is tuple:
+        return xs
     if isinstance(xs, (str, bytes)) or not hasattr(xs, "__len__"):
         raise TypeError(f"{where}: expected a list of numbers or Values, got {type(xs).__name__} {xs!r}")
     return list(xs)
