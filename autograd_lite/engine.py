@@ -44,6 +44,7 @@ from .primitives import (
     ABS,
     ADD,
     CEIL,
+    COMMUTATIVE,
     DIV,
     FLOOR,
     FLOORDIV,
@@ -55,6 +56,7 @@ from .primitives import (
     SUB,
     TRUNC,
     Primitive,
+    flipped,
     non_finite_result,
     power_by,
     shown,
@@ -263,13 +265,14 @@ _new = object.__new__
 def _constant(x: float) -> Value:
     """A leaf made without the user-facing checks of `Value(...)`: lifted numbers, and results in no_grad()."""
     node = _new(Value)
-    node._data, node.grad, node._parents, node._local, node._op = x, 0.0, (), (), None
+    node._data, node.grad, node._parents, node._local, node._op, node._const = x, 0.0, (), (), None, ()
     return node
 
 
 # The functions below are the hot path of the library: every operation passes
-# through one of them. `_unary` and `_binary` do what `evaluate` does, written
-# out for one and two inputs, and make the node in place, to save calls.
+# through one of them. `_unary`, `_binary` and `_with_number` do what
+# `evaluate` does, written out for one input, two, and one plus a plain
+# number, and make the node in place, to save calls.
 
 
 def _unary(op: Primitive, a: Value) -> Value:
@@ -285,7 +288,7 @@ def _unary(op: Primitive, a: Value) -> Value:
     except ArithmeticError:  # infinite here: an error only if a gradient flows in
         local = (math.inf,)
     node = _new(Value)
-    node._data, node.grad, node._parents, node._local, node._op = out, 0.0, (a,), local, op
+    node._data, node.grad, node._parents, node._local, node._op, node._const = out, 0.0, (a,), local, op, ()
     return node
 
 
@@ -302,7 +305,29 @@ def _binary(op: Primitive, a: Value, b: Value) -> Value:
     except ArithmeticError:  # infinite here: an error only if a gradient flows in
         local = (math.inf, math.inf)
     node = _new(Value)
-    node._data, node.grad, node._parents, node._local, node._op = out, 0.0, (a, b), local, op
+    node._data, node.grad, node._parents, node._local, node._op, node._const = out, 0.0, (a, b), local, op, ()
+    return node
+
+
+def _with_number(op: Primitive, a: Value, c: float) -> Value:
+    """Apply a two-input primitive to a Value and a plain number: one node with one parent.
+
+    The number is not a node: it is kept with the node (`Value.constants`) as
+    the row's second argument. (For a number on the left, ``2.0 - x``, the row
+    is `flipped`: its inputs swapped.) Only the derivative for the Value is kept.
+    """
+    x = a._data
+    out = op.value(x, c)
+    if out - out:  # nan or ±inf
+        raise non_finite_result(op, (x, c), out)
+    if _mode() is not True and not is_recording():
+        return _constant(out)
+    try:
+        local = (op.derivs(x, c, out)[0],)
+    except ArithmeticError:  # infinite here: an error only if a gradient flows in
+        local = (math.inf,)
+    node = _new(Value)
+    node._data, node.grad, node._parents, node._local, node._op, node._const = out, 0.0, (a,), local, op, (c,)
     return node
 
 
@@ -329,42 +354,58 @@ def evaluate(op: Primitive, xs: Sequence[float], derivatives: bool = True) -> tu
 
 def apply(op: Primitive, *args: Value) -> Value:
     """Apply any primitive to Values (n-ary rows included) and record the node."""
+    return _apply_with_numbers(op, args, ())
+
+
+def _apply_with_numbers(op: Primitive, args: Sequence[Value], numbers: Sequence[float]) -> Value:
+    """Apply any primitive to Values followed by plain numbers, recording a node whose parents are the Values."""
     recording = _mode() is True or is_recording()
-    out, local = evaluate(op, [a._data for a in args], derivatives=recording)
+    out, local = evaluate(op, [a._data for a in args] + list(numbers), derivatives=recording)
     if not recording:
         return _constant(out)
     node = _new(Value)
-    node._data, node.grad, node._parents, node._local, node._op = out, 0.0, args, local, op
+    node._data, node.grad, node._parents, node._op = out, 0.0, tuple(args), op
+    node._local, node._const = local[: len(args)], tuple(numbers)
     return node
+
+
+def _plain(x: object, where: str) -> float | None:
+    """A real number as a finite float (an error if it is not finite), or None for anything else."""
+    # The common cases first, quickly: a finite float, and an int that converts to one.
+    if (type(x) is float and not x - x) or (type(x) is int and -1e300 < x < 1e300):
+        return float(x)
+    if isinstance(x, numbers.Real):
+        return _real(x, where)
+    return None
 
 
 def _as_value(x: object, where: str) -> Value | None:
     """A Value for `x` (a finite plain number becomes a constant leaf), or None for foreign types."""
     if isinstance(x, Value):
         return x
-    # The common cases first, quickly: a finite float, and an int that converts to one.
-    if (type(x) is float and not x - x) or (type(x) is int and -1e300 < x < 1e300):
-        return _constant(float(x))
-    if isinstance(x, numbers.Real):
-        return _constant(_real(x, where))
-    return None
+    c = _plain(x, where)
+    return None if c is None else _constant(c)
 
 
 def _operator_pair(op: Primitive) -> tuple[_Operator, _Operator]:
     """The forward and reflected operator methods for a two-input primitive.
 
+    A plain-number operand is kept in the node, not made a node (`_with_number`).
     Both return NotImplemented for foreign types, so Python can try the other side.
     """
 
     name = op.name
+    swapped = op if op in COMMUTATIVE else flipped(op)  # the row for ``number <op> self``
 
     def forward(self: Value, other: Value | float) -> Value:
-        b = other if type(other) is Value else _as_value(other, name)
-        return NotImplemented if b is None else _binary(op, self, b)
+        if type(other) is Value:
+            return _binary(op, self, other)
+        c = _plain(other, name)
+        return NotImplemented if c is None else _with_number(op, self, c)
 
     def reflected(self: Value, other: Value | float) -> Value:
-        a = _as_value(other, name)
-        return NotImplemented if a is None else _binary(op, a, self)
+        c = _plain(other, name)
+        return NotImplemented if c is None else _with_number(swapped, self, c)
 
     forward.__name__, reflected.__name__ = f"__{op.name}__", f"__r{op.name}__"
     forward.__doc__ = f"self {op.name} other, recorded as a node."
@@ -520,6 +561,7 @@ class Value:
         "_parents": "The Values this one was computed from, in argument order (a tuple).",
         "_local": "∂(this)/∂(parent) for each parent: plain floats, computed with the value.",
         "_op": "The Primitive row that made this node, or None for a leaf.",
+        "_const": "The plain numbers the row was applied to besides the parents, which come first (usually ()).",
         "_guards": "Comparisons made with this Value while recording (unset until the first): replay checks them.",
     }
 
@@ -528,6 +570,7 @@ class Value:
     _parents: tuple[Value, ...]
     _local: tuple[float, ...]
     _op: Primitive | None
+    _const: tuple[float, ...]
     _guards: list[_Kept]
 
     def __init__(self, data: float) -> None:
@@ -536,6 +579,7 @@ class Value:
         self._parents = ()
         self._local = ()
         self._op = None
+        self._const = ()
 
     # -- pickle and deepcopy: a graph of any depth, without recursion ----------
 
@@ -556,22 +600,37 @@ class Value:
         else:
             ahead = topological_order(self)[:-1]
             _pickling.ancestors = {id(v) for v in ahead if v._parents}
-        return _computed, (ahead, self._data, self.grad, self._op, self._parents, self._local)
+        return _computed, (ahead, self._data, self.grad, self._op, self._parents, self._local, self._const)
 
     @staticmethod
     def _record_row(op: Primitive, args: Sequence[Any]) -> Value:
-        """Record `op` on `args`, some of them Values, the others finite numbers: what calling a row does."""
-        values = []
+        """Record `op` on `args`, some of them Values, the others finite numbers: what calling a row does.
+
+        The plain numbers are kept in the node, after its Values (`constants`):
+        a two-input row with the number first is recorded `flipped`. In an
+        n-ary row, numbers that come before a Value become constant leaves.
+        """
+        values: list[Value] = []
+        plain: list[float] = []
         for a in args:
-            v = a if type(a) is Value else _as_value(a, op.name)
-            if v is None:
+            if type(a) is Value:
+                values.append(a)
+                continue
+            c = _plain(a, op.name)
+            if c is None:
                 raise TypeError(f"{op.name}: expected a Value or a real number, got {type(a).__name__} {a!r}")
-            values.append(v)
-        if len(values) == 1:
-            return _unary(op, values[0])
-        if len(values) == 2:
-            return _binary(op, values[0], values[1])
-        return apply(op, *values)
+            plain.append(c)
+        if not plain:
+            if len(values) == 1:
+                return _unary(op, values[0])
+            return _binary(op, values[0], values[1]) if len(values) == 2 else apply(op, *values)
+        if op.arity == 2:  # one Value, one number
+            return _with_number(op, values[0], plain[0]) if type(args[0]) is Value else (
+                _with_number(op if op in COMMUTATIVE else flipped(op), values[0], plain[0])
+            )
+        if all(type(a) is Value for a in args[: len(values)]):  # the numbers all come last
+            return _apply_with_numbers(op, values, plain)
+        return apply(op, *[a if type(a) is Value else _constant(_plain(a, op.name)) for a in args])  # type: ignore[arg-type]
 
     # -- what a node is made of (read-only views for the layers above) --------
 
@@ -597,6 +656,16 @@ class Value:
     def local_grads(self) -> tuple[float, ...]:
         """∂(this)/∂(parent) for each parent, as computed when this node was made (``inf`` where infinite)."""
         return self._local
+
+    @property
+    def constants(self) -> tuple[float, ...]:
+        """The plain numbers this node's row was applied to besides its parents, which come first.
+
+        ``x * 0.5`` has the parent ``x`` and the constant ``0.5``: a plain
+        number never becomes a node. (``2.0 - x`` is recorded with the row
+        ``flipped(sub)`` applied to ``(x, 2.0)``.)
+        """
+        return self._const
 
     @property
     def op(self) -> Primitive | None:
@@ -628,9 +697,9 @@ class Value:
         return NotImplemented
 
     def __rpow__(self, other: float) -> Value:
-        """``number ** self``: the base is a constant (and must be positive)."""
-        base = _as_value(other, "pow")
-        return NotImplemented if base is None else _binary(POW, base, self)
+        """``number ** self``: the base is a constant kept in the node (and must be positive)."""
+        base = _plain(other, "pow")
+        return NotImplemented if base is None else _with_number(flipped(POW), self, base)
 
     def __neg__(self) -> Value:
         return _unary(NEG, self)
@@ -798,10 +867,17 @@ def _leaf(data: float, grad: float) -> Value:
 
 
 def _computed(
-    ahead: list[Value], data: float, grad: float, op: Primitive, parents: tuple[Value, ...], local: tuple[float, ...]
+    ahead: list[Value],
+    data: float,
+    grad: float,
+    op: Primitive,
+    parents: tuple[Value, ...],
+    local: tuple[float, ...],
+    constants: tuple[float, ...] = (),
 ) -> Value:
     node = _new(Value)
     node._data, node.grad, node._parents, node._local, node._op = data, grad, tuple(parents), tuple(local), op
+    node._const = tuple(constants)
     return node
 
 
@@ -818,6 +894,8 @@ def non_finite_gradient(
     where: str, op: Primitive, inputs: Sequence[float], i: int, flowing: float, local: float, before: float
 ) -> NonFiniteGradientError:
     """The error for input `i` of a node of `op` at `inputs`, with `flowing` the gradient coming in."""
+    if op.flips is not None:  # name the row as written, with its inputs in the order written
+        op, inputs, i = op.flips, inputs[::-1], len(inputs) - 1 - i
     at = f"{op.name}({shown(inputs)})"
     if local - local:
         why = f"its derivative with respect to input {i} is infinite there, and a gradient of {flowing!r} flows in"
@@ -831,7 +909,7 @@ def non_finite_gradient(
 def checked_chain_rule(
     root: Hashable,
     seed: float,
-    steps: Iterable[tuple[Hashable, Primitive, Sequence[Hashable], Sequence[float]]],
+    steps: Iterable[tuple[Hashable, Primitive, Sequence[Hashable], Sequence[float], Sequence[float]]],
     data: Callable[[Any], float],
     where: str,
     visit: Callable[[Any, float], None] | None = None,
@@ -839,8 +917,8 @@ def checked_chain_rule(
     """The chain rule with every gradient checked: the exact, slower path.
 
     `steps` gives every computed node from the output back to the leaves, as
-    (node, its primitive, its parents, its local derivatives); `data(node)` is
-    a node's number, for the message. Returns the gradient of every node
+    (node, its primitive, its parents, its local derivatives, its constants);
+    `data(node)` is a node's number, for the message. Returns the gradient of every node
     reached. A zero gradient adds nothing, even through an infinite local
     derivative; any other gradient that becomes inf or nan raises
     `NonFiniteGradientError` at the first node where it does. `visit(node, g)`,
@@ -848,7 +926,7 @@ def checked_chain_rule(
     before that gradient is passed on (`autograd_lite.explain` shows the pass so).
     """
     grads: dict[Any, float] = {root: seed}
-    for node, op, parents, local in steps:
+    for node, op, parents, local, constants in steps:
         g = grads.get(node, 0.0)
         if visit is not None:
             visit(node, g)
@@ -858,14 +936,17 @@ def checked_chain_rule(
             before = grads.get(parent, 0.0)
             total = before + d * g
             if total - total:
-                raise non_finite_gradient(where, op, [data(p) for p in parents], i, g, d, before)
+                inputs = [data(p) for p in parents] + list(constants)
+                raise non_finite_gradient(where, op, inputs, i, g, d, before)
             grads[parent] = total
     return grads
 
 
-def node_steps(order: list[Value]) -> Iterable[tuple[Value, Primitive, tuple[Value, ...], tuple[float, ...]]]:
+def node_steps(
+    order: list[Value],
+) -> Iterable[tuple[Value, Primitive, tuple[Value, ...], tuple[float, ...], tuple[float, ...]]]:
     """The computed nodes of `order` from the output back, as `checked_chain_rule` reads them."""
-    return ((n, n._op, n._parents, n._local) for n in reversed(order) if n._op is not None)
+    return ((n, n._op, n._parents, n._local, n._const) for n in reversed(order) if n._op is not None)
 
 
 def _redo_with_checks(order: list[Value], leaves: list[Value], before: list[float], seed: float) -> None:
@@ -972,7 +1053,7 @@ def _local_values(node: Value, where: str) -> tuple[Any, ...]:
     """
     assert node._op is not None  # only called on interior nodes
     try:
-        return node._op.derivs(*node._parents, node)
+        return node._op.derivs(*node._parents, *node._const, node)[: len(node._parents)]
     except TypeError as error:
         raise TypeError(
             f"{where}: the derivative rule of {node._op.name} does not take Values ({error}), so it cannot be "
@@ -980,7 +1061,8 @@ def _local_values(node: Value, where: str) -> tuple[Any, ...]:
         ) from None
     except ArithmeticError:
         raise NonFiniteGradientError(
-            f"{where}: {node._op.name}({shown([p._data for p in node._parents])}) has an infinite derivative, "
+            f"{where}: {node._op.name}({shown([p._data for p in node._parents] + list(node._const))}) has an "
+            f"infinite derivative, "
             f"which cannot be differentiated again"
         ) from None
 
@@ -1001,7 +1083,7 @@ def _times(g: Value, d: Value, node: Value, i: int, before: Any, where: str) -> 
         return d * g if before is None else before + d * g
     except OverflowError:
         assert node._op is not None
-        inputs = [p._data for p in node._parents]
+        inputs = [p._data for p in node._parents] + list(node._const)
         raise non_finite_gradient(
             where, node._op, inputs, i, _number_of(g), _number_of(d), 0.0 if before is None else _number_of(before)
         ) from None
@@ -1091,7 +1173,8 @@ def _tangent(node: Value, known: dict[Value, Any], as_values: bool) -> Any:
             d = node._local[i]
             new = total + d * t
             if new - new:
-                raise non_finite_gradient("push_forward", node._op, [p._data for p in node._parents], i, t, d, total)
+                inputs = [p._data for p in node._parents] + list(node._const)
+                raise non_finite_gradient("push_forward", node._op, inputs, i, t, d, total)
             total = new
     return total
 

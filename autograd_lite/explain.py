@@ -91,7 +91,7 @@ def explain(
     names = names or {}
 
     def label(node: Value) -> str:
-        return names.get(node) or (node.op.label if node.op is not None else "leaf")
+        return names.get(node) or (node.op.label_with(node.constants) if node.op is not None else "leaf")
 
     lines: list[str] = []
     shown = 0

@@ -22,7 +22,7 @@ import random
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from .engine import Value
+from .engine import Value, data_of
 from .primitives import as_list, dot, logsumexp, softplus
 
 __all__ = ["MLP", "Layer", "Module", "Neuron", "binary_cross_entropy", "cross_entropy", "hinge", "mse"]
@@ -60,8 +60,14 @@ def _check_inputs(x: Sequence[Any], nin: int, owner: str) -> Sequence[Any]:
 
 
 def _as_values(x: Sequence[Any]) -> list[Value]:
-    # Numbers become Values once here, not once per neuron that reads them.
+    # Predictions that are plain numbers become Values, so that a loss is always a Value.
     return [xi if isinstance(xi, Value) else Value(xi) for xi in x]
+
+
+def _inputs(x: Sequence[Any], where: str) -> list[Any]:
+    # Numbers are checked once here, not once per neuron that reads them. They stay numbers: the
+    # neurons' dot products keep them in their nodes (a plain number never becomes a node).
+    return [xi if isinstance(xi, Value) else data_of(xi, where, "an input") for xi in x]
 
 
 class Module:
@@ -181,10 +187,10 @@ class Layer(Module):
         self.neurons = [Neuron(nin, activation, rng) for _ in range(nout)]
 
     def __call__(self, x: Sequence[Any]) -> list[Value]:
-        return self.forward(_as_values(_check_inputs(x, len(self.neurons[0].w), "Layer")))
+        return self.forward(_inputs(_check_inputs(x, len(self.neurons[0].w), "Layer"), "Layer"))
 
-    def forward(self, x: Sequence[Value]) -> list[Value]:
-        """The layer on inputs already checked and made Values."""
+    def forward(self, x: Sequence[Any]) -> list[Value]:
+        """The layer on inputs already checked (Values and finite floats)."""
         return [n.forward(x) for n in self.neurons]
 
     def parameters(self) -> list[Value]:
@@ -218,7 +224,7 @@ class MLP(Module):
         ]
 
     def __call__(self, x: Sequence[Any]) -> Any:
-        out = _as_values(_check_inputs(x, len(self.layers[0].neurons[0].w), "MLP"))
+        out = _inputs(_check_inputs(x, len(self.layers[0].neurons[0].w), "MLP"), "MLP")
         for layer in self.layers:
             out = layer.forward(out)
         return out[0] if len(out) == 1 else out

@@ -37,6 +37,7 @@ if TYPE_CHECKING:  # names for annotations only: importing `typing` at run time 
 
 
 __all__ = [
+    "COMMUTATIVE",
     "PRIMITIVES",
     "Primitive",
     "abs_",
@@ -63,6 +64,7 @@ __all__ = [
     "exp",
     "exp2",
     "expm1",
+    "flipped",
     "floor",
     "fmod",
     "gamma",
@@ -122,7 +124,7 @@ class Primitive:
     (12.0, (4.0, 3.0))
     """
 
-    __slots__ = ("arity", "derivs", "made_by", "name", "symbol", "value")
+    __slots__ = ("arity", "derivs", "flips", "made_by", "name", "symbol", "value")
 
     def __init__(
         self,
@@ -137,6 +139,7 @@ class Primitive:
         self.value = value
         self.derivs = derivs
         self.symbol = symbol  # how pictures of the graph show it, when not by name
+        self.flips: Primitive | None = None  # for a row made by `flipped`: the row whose inputs it swaps
         self.made_by: tuple[Any, ...] = (_row_named, name)  # how a pickle finds this row again
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -157,6 +160,17 @@ class Primitive:
     def label(self) -> str:
         """A short name for pictures of the graph: the symbol, else the name."""
         return self.symbol or self.name
+
+    def label_with(self, constants: Sequence[float]) -> str:
+        """The label of a node of this row that holds plain numbers: ``* 0.5``, ``2.0 -``, ``atan2(·, 1.0)``."""
+        if not constants:
+            return self.label
+        numbers = shown(constants)
+        if self.symbol:
+            return f"{numbers} {self.symbol}" if self.flips is not None else f"{self.symbol} {numbers}"
+        if self.flips is not None:
+            return f"{self.name}({numbers}, ·)"
+        return f"{self.name}(·, {numbers})" if self.arity == 2 else f"{self.name}(…, {numbers})"
 
     def __call__(self, *args: Any) -> Any:
         """The row applied: to plain numbers, a checked float; if any argument is a Value, a recorded node."""
@@ -193,6 +207,8 @@ def shown(xs: Sequence[Any]) -> str:
 
 def non_finite_result(op: Primitive, xs: Sequence[Any], out: float) -> ArithmeticError | ValueError:
     """The error for a result that is inf or nan (inputs are finite, so inf is an overflow)."""
+    if op.flips is not None:  # name the row as written, with its inputs in the order written
+        op, xs = op.flips, xs[::-1]
     if out != out:
         return ValueError(f"{op.name}: the result is nan for ({shown(xs)})")
     return OverflowError(f"{op.name}: the result is too large for a float ({out!r}) at ({shown(xs)})")
@@ -388,11 +404,16 @@ def _logsumexp(*xs: float) -> float:
     return m + math.log(math.fsum(math.exp(x - m) for x in xs))
 
 
+def _sum(*xs: float) -> float:
+    # x₁ + x₂ + …, added left to right. (Not the builtin sum, which from Python 3.12 adds floats with
+    # compensation: a compiled tape writes the sum out as a chain of +, and must get the same float.)
+    return functools.reduce(operator.add, xs)
+
+
 def _dot(*ws_then_xs: float) -> float:
-    # dot(w₁..wₙ, x₁..xₙ): the inputs are all the ws, then all the xs.
+    # dot(w₁..wₙ, x₁..xₙ): the inputs are all the ws, then all the xs; w₁x₁ + w₂x₂ + …, left to right.
     n = len(ws_then_xs) // 2
-    total: float = sum(map(operator.mul, ws_then_xs[:n], ws_then_xs[n:]))  # w₁x₁ + w₂x₂ + …, in order
-    return total
+    return functools.reduce(operator.add, map(operator.mul, ws_then_xs[:n], ws_then_xs[n:]))  # type: ignore[no-any-return]
 
 
 # Helpers for derivatives: they read the number of a Value without recording a comparison.
@@ -600,7 +621,7 @@ GELU_TANH = Primitive("gelu_tanh", 1, _gelu_tanh, lambda x, out: (_gelu_tanh_slo
 
 # -- n-ary rows: one node instead of a chain ---------------------------------------
 # d/dxᵢ (x₁ + … + xₙ) = 1
-SUM = Primitive("sum", -1, lambda *xs: sum(xs), lambda *xs_out: (1.0,) * (len(xs_out) - 1))
+SUM = Primitive("sum", -1, _sum, lambda *xs_out: (1.0,) * (len(xs_out) - 1))
 # d/dwᵢ Σ wⱼxⱼ = xᵢ               d/dxᵢ Σ wⱼxⱼ = wᵢ
 DOT = Primitive("dot", -1, _dot, _dot_derivs)
 # d/dxᵢ log Σ eˣʲ = e^(xᵢ − out) = softmax(x)ᵢ
@@ -694,6 +715,37 @@ def elu_by(alpha: float) -> Primitive:
     # d/dx = 1 for x > 0, α·eˣ = out + α for x ≤ 0
     row = Primitive("elu", 1, value, lambda x, out: (1.0 if _number(x) > 0.0 else out + alpha,))
     return _family(row, elu_by, alpha)
+
+
+#: Two-input rows whose inputs can swap places without changing the value or
+#: the derivatives: ``2.0 * x`` is recorded as ``x * 2.0``.
+COMMUTATIVE = frozenset({ADD, MUL, HYPOT, LOGADDEXP})
+
+
+@functools.cache
+def flipped(row: Primitive) -> Primitive:
+    """`row` with its two inputs swapped: ``flipped(SUB)(x, c)`` is ``c - x``.
+
+    A plain number in a node is kept after the node's Values (see
+    `Value.constants`), so ``2.0 - x`` is recorded as this row applied to
+    ``(x, 2.0)``. One flipped row per row, not per number.
+
+    >>> flipped(SUB).value(3.0, 10.0), flipped(SUB).derivs(3.0, 10.0, 7.0)
+    (7.0, (-1.0, 1.0))
+    """
+    if row.arity != 2:
+        raise ValueError(f"flipped: only a two-input row can be flipped, not {row.name}")
+
+    def value(a: float, b: float) -> float:
+        return row.value(b, a)
+
+    def derivs(a: Any, b: Any, out: Any) -> tuple[Any, ...]:
+        db, da = row.derivs(b, a, out)
+        return da, db
+
+    swapped = Primitive(row.name, 2, value, derivs, row.symbol)
+    swapped.flips = row
+    return _family(swapped, flipped, row)
 
 
 # ---------------------------------------------------------------------------

@@ -97,9 +97,9 @@ class Tape:
         self._out = position[output]
         #: The leaves (inputs, parameters and constants) and where they sit in the flat lists.
         self.leaves: list[tuple[int, Value]] = [(i, node) for i, node in enumerate(order) if node.is_leaf]
-        #: For every computed node in order: its position, its primitive, its parents' positions.
-        self.steps: list[tuple[int, Primitive, tuple[int, ...]]] = [
-            (i, node.op, tuple(position[p] for p in node.parents))
+        #: For every computed node in order: its position, its primitive, its parents' positions, its constants.
+        self.steps: list[tuple[int, Primitive, tuple[int, ...], tuple[float, ...]]] = [
+            (i, node.op, tuple(position[p] for p in node.parents), node.constants)
             for i, node in enumerate(order)
             if node.op is not None
         ]
@@ -126,8 +126,8 @@ class Tape:
         with CollectorPaused():
             for i, leaf in self.leaves:
                 data[i] = leaf.data
-            for i, op, parents in self.steps:
-                data[i], local[i] = evaluate(op, [data[p] for p in parents])
+            for i, op, parents, constants in self.steps:
+                data[i], local[i] = evaluate(op, [data[p] for p in parents] + list(constants))
         for comparison, left, right in self.guards:
             a, b = data[left], (comparison.right if right is None else data[right])
             if comparison.compare(a, b) != comparison.outcome:
@@ -155,7 +155,7 @@ class Tape:
         grads[self._out] = seed
         local = self.local
         with CollectorPaused():
-            for i, _, parents in reversed(self.steps):
+            for i, _, parents, _ in reversed(self.steps):
                 g = grads[i]
                 for p, d in zip(parents, local[i]):
                     grads[p] += d * g
@@ -165,7 +165,7 @@ class Tape:
                 checked = checked_chain_rule(
                     self._out,
                     seed,
-                    ((i, op, parents, local[i]) for i, op, parents in reversed(self.steps)),
+                    ((i, op, parents, local[i], constants) for i, op, parents, constants in reversed(self.steps)),
                     self.data.__getitem__,
                     "Tape.backward",
                 )

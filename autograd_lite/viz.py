@@ -5,11 +5,13 @@
 >>> y = x * x + 1
 >>> y.backward()
 >>> print(to_text(y, names={x: "x"}))
-+  data=10  grad=1
-├── *  data=9  grad=1
-│   ├── x  data=3  grad=6  [#1]
-│   └── x  (#1, shown above)
-└── leaf  data=1  grad=1
++ 1.0  data=10  grad=1
+└── *  data=9  grad=1
+    ├── x  data=3  grad=6  [#1]
+    └── x  (#1, shown above)
+
+A plain number such as the 1 is not a node: it shows inside the label of the
+node that uses it.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ def _checked(where: str, root: object, names: Mapping[Value, str] | None) -> Map
 def _label(node: Value, names: Mapping[Value, str]) -> str:
     if node in names:
         return names[node]
-    return node.op.label if node.op is not None else "leaf"
+    return node.op.label_with(node.constants) if node.op is not None else "leaf"
 
 
 def _number(x: float) -> str:

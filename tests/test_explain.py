@@ -26,9 +26,9 @@ def test_each_line_is_one_use_of_the_chain_rule():
     """A node's block shows the gradient in, and for each input: gradient × local derivative = contribution."""
     x = Value(3.0)
     text = str(al.explain(x * x + 1.0, names={x: "x"}))
-    assert text.splitlines()[0] == "+  data 10  grad 1"
+    assert text.splitlines()[0] == "+ 1.0  data 10  grad 1"  # the plain number 1.0 is kept in the node
     assert "    x  (data 3)  += 1 × 3 = 3" in text and text.count("+= 1 × 3 = 3") == 2
-    assert sorted(text.splitlines()[-2:]) == ["leaf  data 1  grad 1  (a leaf)", "x  data 3  grad 6  (a leaf)"]
+    assert text.splitlines()[-1] == "x  data 3  grad 6  (a leaf)" and text.count("(a leaf)") == 1
 
 
 def test_long_graphs_are_cut_with_a_count():
@@ -38,7 +38,7 @@ def test_long_graphs_are_cut_with_a_count():
     for _ in range(100):
         y = y * 1.01
     explained = al.explain(y, max_nodes=5)
-    assert str(explained).splitlines()[-1] == "… 196 more nodes" and len(explained.grads) == 201
+    assert str(explained).splitlines()[-1] == "… 96 more nodes" and len(explained.grads) == 101
 
 
 def test_explain_checks_what_it_is_given():
