@@ -124,7 +124,7 @@ class Primitive:
     (12.0, (4.0, 3.0))
     """
 
-    __slots__ = ("arity", "derivs", "flips", "made_by", "name", "symbol", "value")
+    __slots__ = ("arity", "code", "derivs", "flips", "made_by", "name", "symbol", "value")
 
     def __init__(
         self,
@@ -133,6 +133,7 @@ class Primitive:
         value: Callable[..., float],
         derivs: Callable[..., tuple[Any, ...]],
         symbol: str = "",
+        code: tuple[str | None, tuple[str, ...] | None] | None = None,
     ) -> None:
         self.name = name
         self.arity = arity  # how many inputs; -1 for any number of inputs
@@ -140,6 +141,11 @@ class Primitive:
         self.derivs = derivs
         self.symbol = symbol  # how pictures of the graph show it, when not by name
         self.flips: Primitive | None = None  # for a row made by `flipped`: the row whose inputs it swaps
+        # The value and/or derivatives as Python source, for a row whose functions compiled code cannot
+        # read (they compare): format strings of the inputs {0}, {1}, … and {out}; None where the function
+        # can be read. A check the source leaves out must be one where Python itself raises (then the
+        # compiled tape recomputes the pass through `value` and raises its error). Tested equal.
+        self.code = code
         self.made_by: tuple[Any, ...] = (_row_named, name)  # how a pickle finds this row again
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -497,7 +503,7 @@ SUB = Primitive("sub", 2, operator.sub, lambda a, b, out: (1.0, -1.0), "-")
 # d/da (a·b) = b                   d/db (a·b) = a
 MUL = Primitive("mul", 2, operator.mul, lambda a, b, out: (b, a), "*")
 # d/da (a/b) = 1/b                 d/db (a/b) = −a/b² = −out/b
-DIV = Primitive("div", 2, _divide, lambda a, b, out: (1.0 / b, -out / b), "/")
+DIV = Primitive("div", 2, _divide, lambda a, b, out: (1.0 / b, -out / b), "/", code=("{0} / {1}", None))
 # d/dx (−x) = −1
 NEG = Primitive("neg", 1, operator.neg, lambda x, out: (-1.0,), "-")
 # d/dx |x| = sign(x)               (0 at x = 0)
@@ -604,7 +610,8 @@ MINIMUM = Primitive("minimum", 2, min, lambda a, b, out: (_wins(b, a), _wins(a, 
 # d/dx σ(x) = σ(x)·(1 − σ(x)) = out·(1 − out)
 SIGMOID = Primitive("sigmoid", 1, _sigmoid, lambda x, out: (out * (1.0 - out),))
 # d/dx max(x, 0) = 1 if x > 0 else 0    (0 at x = 0)
-RELU = Primitive("relu", 1, lambda x: x if x > 0.0 else 0.0, lambda x, out: (_step(x),))
+RELU = Primitive("relu", 1, lambda x: x if x > 0.0 else 0.0, lambda x, out: (_step(x),),
+                 code=("{0} if {0} > 0.0 else 0.0", ("1.0 if {0} > 0.0 else 0.0",)))
 # d/dx ln(1 + eˣ) = σ(x)
 SOFTPLUS = Primitive("softplus", 1, _softplus, lambda x, out: (sigmoid(x),))
 # d/dx ln σ(x) = σ(−x)             (log_sigmoid(x) = −softplus(−x): stable for any x)
@@ -676,7 +683,10 @@ def power_by(c: float) -> Primitive:
     def derivs(x: Any, out: Any) -> tuple[Any, ...]:
         return (c * x ** (c - 1.0) if c != 0.0 else 0.0,)
 
-    return _family(Primitive("pow_const", 1, lambda x: _checked_power(x, c), derivs, f"**{c:g}"), power_by, c)
+    # With a whole, non-negative c, Python's own x ** c raises wherever the checks would (an overflow).
+    code = (f"{{0}} ** {c!r}", None) if c >= 0.0 and c.is_integer() else None
+    row = Primitive("pow_const", 1, lambda x: _checked_power(x, c), derivs, f"**{c:g}", code)
+    return _family(row, power_by, c)
 
 
 @functools.lru_cache(maxsize=64)

@@ -30,8 +30,10 @@ an ``if``: the tape cannot see it. (``float(v)`` raises, for the same reason.)
 from __future__ import annotations
 
 import numbers
+import time
 from typing import TYPE_CHECKING
 
+from .codegen import DerivativeProgram, write_source
 from .engine import (
     CollectorPaused,
     Comparison,
@@ -45,11 +47,11 @@ from .engine import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
 
     from .engine import Primitive
 
-__all__ = ["BranchChangedError", "Tape", "compile"]
+__all__ = ["CODE_LIMIT", "BranchChangedError", "Tape", "compile"]
 
 
 class BranchChangedError(RuntimeError):
@@ -86,17 +88,33 @@ def _guarded_graph(output: Value) -> tuple[list[Value], list[Comparison]]:
     return order, guards
 
 
-class Tape:
-    """A recorded graph, flattened for replay. Make one with `compile`."""
+#: Graphs of more nodes than this are replayed from lists instead of compiled to code: Python's own
+#: compiler takes about 10 µs per generated line and holds the whole function in memory.
+CODE_LIMIT = 250_000
 
-    def __init__(self, output: Value) -> None:
+
+class Tape:
+    """A recorded graph, ready to recompute. Make one with `compile`.
+
+    The tape runs the graph's *derivative program* (`source`): straight-line
+    Python, one line per node forward and one per edge backward, generated
+    from the table of primitives. A graph of more than `CODE_LIMIT` nodes, or
+    one Python cannot compile, is replayed from flat lists instead (`note`
+    says which). Both give the same floats as the eager engine, and the lists
+    stay as the reference: whenever the program meets an error or a
+    non-finite number, the lists recompute the pass, so every error is the
+    eager engine's, naming the same node.
+    """
+
+    def __init__(self, output: Value, names: Mapping[Value, str] | None = None, code_limit: int = CODE_LIMIT) -> None:
         with CollectorPaused():
             order, comparisons = _guarded_graph(output)
         position = {node: i for i, node in enumerate(order)}
         self.output = output
         self._out = position[output]
-        #: The leaves (inputs, parameters and constants) and where they sit in the flat lists.
+        #: The leaves (inputs and parameters) and where they sit in the flat lists.
         self.leaves: list[tuple[int, Value]] = [(i, node) for i, node in enumerate(order) if node.is_leaf]
+        self._leaf_values = tuple(node for _, node in self.leaves)
         #: For every computed node in order: its position, its primitive, its parents' positions, its constants.
         self.steps: list[tuple[int, Primitive, tuple[int, ...], tuple[float, ...]]] = [
             (i, node.op, tuple(position[p] for p in node.parents), node.constants)
@@ -111,7 +129,41 @@ class Tape:
         self.data: list[float] = [node.data for node in order]
         self.local: list[Sequence[float]] = [node.local_grads for node in order]
         self.size = len(order)
-        self._current = True  # data and local match the leaves' data as recorded
+        self._values: Sequence[float] = self.data  # every node's number after the latest forward pass
+        self._lists_current = True  # data and local match the latest forward pass
+        self._current = True  # a forward pass succeeded since the last failure
+        #: The generated forward and backward code, or None when the graph is replayed from lists.
+        self.program: DerivativeProgram | None = None
+        #: How the tape runs, and what generating its code cost.
+        self.note = ""
+        #: Seconds spent writing the code, and compiling it with Python's `compile`.
+        self.codegen_seconds = self.compile_seconds = 0.0
+        if self.size > code_limit:
+            self.note = (f"{self.size:,} nodes, more than compile's code limit of {code_limit:,}: "
+                         f"replayed from lists, node by node")
+            return
+        begin = time.perf_counter()
+        try:
+            text = write_source(order, output, names or {})
+            self.codegen_seconds = time.perf_counter() - begin
+            self.program = DerivativeProgram(text)
+        except (RecursionError, MemoryError, SyntaxError) as error:  # Python's compiler could not take it
+            self.note = f"Python could not compile the code ({type(error).__name__}): replayed from lists"
+            return
+        self.compile_seconds = time.perf_counter() - begin - self.codegen_seconds
+        self.note = (f"compiled: {self.program.lines:,} lines for {self.size:,} nodes "
+                     f"(writing {self.codegen_seconds:.3f} s, Python's compile {self.compile_seconds:.3f} s)")
+
+    @property
+    def source(self) -> str:
+        """The derivative program: the Python code that forward() and backward() run ("" when replayed from lists)."""
+        return self.program.source if self.program is not None else ""
+
+    def __str__(self) -> str:
+        return self.source or f"# {self.note}\n"
+
+    def __repr__(self) -> str:
+        return f"<Tape of {self.size:,} nodes; {self.note}>"
 
     def forward(self) -> float:
         """Recompute every node from the leaves' current ``.data``; return the output's value.
@@ -121,36 +173,75 @@ class Tape:
         comparison that comes out differently raises `BranchChangedError`.
         Either way the tape refuses `backward` until a forward pass succeeds.
         """
-        data, local = self.data, self.local
         self._current = False
-        with CollectorPaused():
-            for i, leaf in self.leaves:
-                data[i] = leaf.data
-            for i, op, parents, constants in self.steps:
-                data[i], local[i] = evaluate(op, [data[p] for p in parents] + list(constants))
+        values: Sequence[float] | None = None
+        if self.program is not None:
+            try:
+                values = self.program.forward(self._leaf_values)
+            except (ArithmeticError, ValueError, TypeError):
+                values = None  # the lists recompute the pass and raise the eager engine's error
+            else:
+                total = sum(values)
+                if total - total:  # an inf or nan somewhere (or only the sum overflowed): let the lists tell
+                    values = None
+        if values is None:
+            values = self._forward_lists()
         for comparison, left, right in self.guards:
-            a, b = data[left], (comparison.right if right is None else data[right])
+            a, b = values[left], (comparison.right if right is None else values[right])
             if comparison.compare(a, b) != comparison.outcome:
                 raise BranchChangedError(
                     f"Tape.forward: the comparison {comparison.describe(a, b)} is now {not comparison.outcome}, "
                     f"but was {comparison.outcome} when the graph was recorded, so the program would take another "
                     f"branch; record the graph again and compile that"
                 )
+        self._values = values
+        self._lists_current = values is self.data  # else the lists hold an older pass
         self._current = True
-        self.output.data = data[self._out]
-        return data[self._out]
+        out = values[self._out]
+        self.output._data = out  # a finite float, checked above
+        return out
+
+    def _forward_lists(self) -> list[float]:
+        """The forward pass node by node, through `evaluate`: the eager engine's checks and errors."""
+        data, local = self.data, self.local
+        self._lists_current = False
+        with CollectorPaused():
+            for i, leaf in self.leaves:
+                data[i] = leaf.data
+            for i, op, parents, constants in self.steps:
+                data[i], local[i] = evaluate(op, [data[p] for p in parents] + list(constants))
+        self._lists_current = True
+        return data
 
     def backward(self, gradient: float = 1.0) -> None:
-        """Add d(output)/d(leaf) into every leaf's ``.grad``: the chain rule over the flat lists.
+        """Add d(output)/d(leaf) into every leaf's ``.grad``: the chain rule, as generated code or over the lists.
 
         As with `Value.backward`, a gradient that becomes inf or nan raises
         `NonFiniteGradientError` naming the node, and no ``.grad`` changes.
         """
-        if isinstance(gradient, Value) or not isinstance(gradient, numbers.Real):
+        if type(gradient) is float and not gradient - gradient:  # the common case, quickly
+            seed = gradient
+        elif isinstance(gradient, Value) or not isinstance(gradient, numbers.Real):
             raise TypeError(f"Tape.backward: gradient must be a number, got {type(gradient).__name__} {gradient!r}")
-        seed = data_of(gradient, "Tape.backward", "gradient")
+        else:
+            seed = data_of(gradient, "Tape.backward", "gradient")
         if not self._current:
             raise RuntimeError("Tape.backward: the last forward() failed; run forward() again first")
+        if self.program is not None:
+            try:
+                if self.program.backward(seed, self._values, self._leaf_values):
+                    return  # every leaf's .grad is updated
+            except ArithmeticError:  # an infinite local derivative: the lists store inf and decide
+                pass
+            # Some gradient went inf or nan (nothing was changed): the checked pass over the lists names where.
+        new = self._backward_lists(seed)
+        for (_, leaf), g in zip(self.leaves, new):
+            leaf.grad = g
+
+    def _backward_lists(self, seed: float) -> list[float]:
+        """The chain rule over the flat lists; with every gradient checked when one went inf or nan."""
+        if not self._lists_current:
+            self._forward_lists()
         grads = [0.0] * self.size
         grads[self._out] = seed
         local = self.local
@@ -173,12 +264,19 @@ class Tape:
                 for (_, leaf), g in zip(self.leaves, new):
                     if g - g:
                         raise NonFiniteGradientError(f"Tape.backward: the gradient of {leaf!r} overflows a float")
-        for (_, leaf), g in zip(self.leaves, new):
-            leaf.grad = g
+        return new
 
 
-def compile(output: Value) -> Tape:
-    """Record the graph of `output` for replay: see `Tape` and the module docstring."""
+def compile(output: Value, names: Mapping[Value, str] | None = None) -> Tape:
+    """Compile the graph of `output` for replay: see `Tape` and the module docstring.
+
+    `names` gives Values (typically the inputs) names to use in the generated
+    code, as `autograd_lite.viz.draw` does in pictures.
+    """
     if not isinstance(output, Value):
         raise TypeError(f"compile: expected the Value whose graph to replay, got {type(output).__name__}")
-    return Tape(output)
+    if names is not None:
+        for value, name in names.items():
+            if not isinstance(value, Value) or not isinstance(name, str):
+                raise TypeError(f"compile: names maps Values to strings, got {value!r}: {name!r}")
+    return Tape(output, names)

@@ -64,6 +64,7 @@ def calibrate(run: Run, target: float = 0.05) -> int:
 def bench_workload(workload: Workload, size: int, repeat: int) -> dict[str, object]:
     runs = {name: make(size) for name, make in workload.implementations.items()}
     reference = "hand-written"
+    eager = "autograd_lite" if "autograd_lite" in runs else None  # compile costs are counted in its steps
     results = {}
     for name, run in runs.items():
         run.run()
@@ -86,6 +87,8 @@ def bench_workload(workload: Workload, size: int, repeat: int) -> dict[str, obje
         "size": size,
         "implementations": {
             name: {
+                "setup_s": runs[name].setup_seconds,
+                "setup_in_eager_steps": runs[name].setup_seconds / statistics.median(times[eager]) if eager else None,
                 "median_s": statistics.median(times[name]),
                 "min_s": min(times[name]),
                 "max_s": max(times[name]),
@@ -165,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
           f"micrograd {'installed' if mg_engine is not None else 'not installed'}")
     report: dict[str, object] = {"python": platform.python_version(), "machine": platform.machine(), "workloads": []}
     ratio_title = "× hand-written (median, min–max)"
-    header = f"{'workload':<10} {'N':>9}  {'implementation':<21} {'median':>10}  {ratio_title}"
+    header = f"{'workload':<10} {'N':>9}  {'implementation':<23} {'median':>10}  {ratio_title}"
     print("\n" + header + "\n" + "-" * len(header))
     for workload in workloads():
         if args.only and args.only not in workload.name:
@@ -175,9 +178,13 @@ def main(argv: list[str] | None = None) -> int:
         report["workloads"].append(result)  # type: ignore[attr-defined]
         for name, r in result["implementations"].items():  # type: ignore[attr-defined]
             ratio = f"{r['ratio_median']:8.1f}×  ({r['ratio_min']:.1f}–{r['ratio_max']:.1f})"
-            print(f"{workload.name:<10} {size:>9}  {name:<21} {format_time(r['median_s']):>10}  {ratio}")
+            setup = ""
+            if r["setup_s"]:
+                steps = f" = {r['setup_in_eager_steps']:.1f} eager steps" if r["setup_in_eager_steps"] else ""
+                setup = f"   compile {format_time(r['setup_s'])}{steps}"
+            print(f"{workload.name:<10} {size:>9}  {name:<23} {format_time(r['median_s']):>10}  {ratio}{setup}")
         for name, why in workload.skipped.items():
-            print(f"{workload.name:<10} {size:>9}  {name:<21} {'skipped':>10}  {why}")
+            print(f"{workload.name:<10} {size:>9}  {name:<23} {'skipped':>10}  {why}")
 
     if not args.only or "memory" in args.only:
         steps = 2_000 if args.quick else 200_000

@@ -16,6 +16,7 @@ from __future__ import annotations
 import gc
 import math
 import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -23,17 +24,37 @@ from typing import Any
 import autograd_lite as al
 from autograd_lite.nn import MLP, hinge
 
-try:  # the optional comparison (pip install '.[bench]')
+try:  # the optional comparisons (pip install '.[bench]')
     import micrograd.engine as mg_engine
     import micrograd.nn as mg_nn
 except ImportError:  # pragma: no cover - depends on the environment
     mg_engine = mg_nn = None
+try:
+    import autograd as hips
+    import autograd.numpy as hnp
+except ImportError:  # pragma: no cover
+    hips = hnp = None
+try:
+    import jax
+    import jax.numpy as jnp
+
+    jax.config.update("jax_enable_x64", True)  # the same float64 as everyone else
+except ImportError:  # pragma: no cover
+    jax = jnp = None
 
 
 @dataclass
 class Run:
     run: Callable[[], object]
     result: Callable[[], tuple[float, list[float]]]
+    setup_seconds: float = 0.0  # compiling, where there is a compile step (not part of the timed runs)
+
+
+def timed(f: Callable[[], Any]) -> tuple[Any, float]:
+    """f() and the seconds it took."""
+    start = time.perf_counter()
+    out = f()
+    return out, time.perf_counter() - start
 
 
 Make = Callable[[int], Run]
@@ -94,6 +115,50 @@ def line_fit_graph(value_type: Callable[[float], Any]) -> Make:
     return make
 
 
+def line_fit_replay(size: int) -> Run:
+    """The line fit recorded once and compiled; each step runs its generated forward and backward code."""
+    w = al.Value(0.5)
+    state = {"loss": 0.0, "grad": 0.0}
+    tape, seconds = timed(lambda: al.compile(sum((w * x - y) ** 2 for x, y in POINTS) / len(POINTS), names={w: "w"}))
+
+    def run() -> None:
+        w.grad = 0.0
+        loss = tape.forward()
+        tape.backward()
+        state["loss"], state["grad"] = loss, w.grad
+        w.data -= LR * w.grad
+
+    return Run(run, lambda: (state["loss"], [state["grad"]]), seconds)
+
+
+def line_fit_loss(np: Any) -> Callable[[Any], Any]:
+    """The line fit's loss for an array library `np` (HIPS autograd's numpy, or jax.numpy)."""
+    xs, ys = np.array([x for x, _ in POINTS]), np.array([y for _, y in POINTS])
+
+    def loss(w: Any) -> Any:
+        return np.mean((w * xs - ys) ** 2)
+
+    return loss
+
+
+def line_fit_peer(value_and_grad: Callable[[Callable[[Any], Any]], Callable[[Any], Any]], np: Any) -> Make:
+    """The line-fit step with a peer's value_and_grad (HIPS autograd, jax.grad, jax.jit(jax.grad))."""
+
+    def make(size: int) -> Run:
+        step = value_and_grad(line_fit_loss(np))
+        state = {"w": 0.5, "loss": 0.0, "grad": 0.0}
+        _, seconds = timed(lambda: step(state["w"]))  # the first call: where jax.jit compiles
+
+        def run() -> None:
+            loss, g = step(state["w"])
+            state["loss"], state["grad"] = float(loss), float(g)
+            state["w"] -= LR * state["grad"]
+
+        return Run(run, lambda: (state["loss"], [state["grad"]]), seconds)
+
+    return make
+
+
 # ---------------------------------------------------------------------------
 # 2. A deep chain: x ← 0.9999·x + 1e-4·tanh(x), forward and backward
 # ---------------------------------------------------------------------------
@@ -144,6 +209,24 @@ def chain_autograd_lite_collector_off(size: int) -> Run:
                 gc.enable()
 
     return Run(run, inner.result)
+
+
+def chain_replay(size: int) -> Run:
+    """The chain recorded once and compiled (or replayed from lists above compile's code limit)."""
+    x0 = al.Value(0.5)
+    x = x0
+    for _ in range(size):
+        x = 0.9999 * x + 1e-4 * x.tanh()
+    tape, seconds = timed(lambda: al.compile(x))
+    state = {"x": 0.0, "slope": 0.0}
+
+    def run() -> None:
+        x0.grad = 0.0
+        state["x"] = tape.forward()
+        tape.backward()
+        state["slope"] = x0.grad
+
+    return Run(run, lambda: (state["x"], [state["slope"]]), seconds)
 
 
 # ---------------------------------------------------------------------------
@@ -297,7 +380,8 @@ def mlp_autograd_lite(size: int) -> Run:
 
 def mlp_autograd_lite_replay(size: int) -> Run:
     make_loss, params, opt = mlp_training_set_up(size)
-    tape = al.compile(make_loss())  # the graph is built once, here
+    graph = make_loss()  # the graph is built once, here
+    tape, seconds = timed(lambda: al.compile(graph))  # and compiled once (the set-up reported)
     state: dict[str, object] = {"loss": 0.0, "grads": []}
 
     def run() -> None:
@@ -307,7 +391,64 @@ def mlp_autograd_lite_replay(size: int) -> Run:
         state["loss"], state["grads"] = loss, [p.grad for p in params]
         opt.step()
 
-    return Run(run, lambda: (state["loss"], state["grads"]))  # type: ignore[arg-type,return-value]
+    return Run(run, lambda: (state["loss"], state["grads"]), seconds)  # type: ignore[arg-type,return-value]
+
+
+def mlp_peer(value_and_grad: Callable[[Callable[[Any], Any]], Callable[[Any], Any]], np: Any) -> Make:
+    """The MLP step with arrays: the same network, data, loss and SGD step, for HIPS autograd or JAX."""
+
+    def make(size: int) -> Run:
+        points, labels = moons(size)
+        net = initial_mlp()
+        # One matrix and one bias vector per layer, the parameters in autograd_lite's order.
+        params = [
+            (np.array([[w.data for w in n.w] for n in layer.neurons]), np.array([n.b.data for n in layer.neurons]))
+            for layer in net.layers
+        ]
+        xs, ys = np.array(points), np.array([float(y) for y in labels])
+
+        def loss(params: Any) -> Any:
+            h = xs
+            for i, (w, b) in enumerate(params):
+                h = h @ w.T + b
+                if i < len(params) - 1:
+                    h = np.maximum(h, 0.0)
+            return np.mean(np.maximum(1.0 - ys * h[:, 0], 0.0))
+
+        step = value_and_grad(loss)
+        state: dict[str, object] = {"params": params, "loss": 0.0, "grads": []}
+        _, seconds = timed(lambda: step(params))  # the first call: where jax.jit compiles
+
+        def run() -> None:
+            value, grads = step(state["params"])
+            state["loss"] = float(value)
+            state["grads"] = grads
+            state["params"] = [(w - MLP_LR * gw, b - MLP_LR * gb) for (w, b), (gw, gb) in zip(state["params"], grads)]
+
+        def result() -> tuple[float, list[float]]:
+            flat = [float(g) for gw, gb in state["grads"] for row, gbi in zip(gw, gb) for g in (*row, gbi)]
+            return state["loss"], flat  # type: ignore[return-value]
+
+        return Run(run, result, seconds)
+
+    return make
+
+
+def peers(workload: str) -> tuple[dict[str, Make], dict[str, str]]:
+    """HIPS autograd and JAX rows for a workload ("line fit" or "MLP step"), or why each is skipped."""
+    make = line_fit_peer if workload == "line fit" else mlp_peer
+    rows: dict[str, Make] = {}
+    skipped: dict[str, str] = {}
+    if hips is not None:
+        rows["HIPS autograd"] = make(hips.value_and_grad, hnp)
+    else:
+        skipped["HIPS autograd"] = "autograd is not installed (pip install '.[bench]')"
+    if jax is not None:
+        rows["jax.grad"] = make(jax.value_and_grad, jnp)
+        rows["jax.jit(jax.grad)"] = make(lambda f: jax.jit(jax.value_and_grad(f)), jnp)
+    else:
+        skipped["jax"] = "jax is not installed (pip install '.[bench]')"
+    return rows, skipped
 
 
 def mlp_micrograd(size: int) -> Run:
@@ -346,8 +487,9 @@ def workloads() -> list[Workload]:
             1,
             1,
             {"hand-written": line_fit_hand, "autograd_lite": line_fit_graph(al.Value),
-             **({"micrograd": line_fit_graph(mg_engine.Value)} if have_mg else {})},
-            {} if have_mg else {"micrograd": NO_MICROGRAD},
+             "autograd_lite compiled": line_fit_replay,
+             **({"micrograd": line_fit_graph(mg_engine.Value)} if have_mg else {}), **peers("line fit")[0]},
+            {**({} if have_mg else {"micrograd": NO_MICROGRAD}), **peers("line fit")[1]},
         ),
         Workload(
             "chain",
@@ -355,7 +497,7 @@ def workloads() -> list[Workload]:
             1_000_000,
             2_000,
             {"hand-written": chain_hand, "autograd_lite": chain_autograd_lite,
-             "autograd_lite, gc off": chain_autograd_lite_collector_off},
+             "autograd_lite, gc off": chain_autograd_lite_collector_off, "autograd_lite compiled": chain_replay},
             {"micrograd": "micrograd 0.1.0 has no tanh, and its recursive backward() stops near depth 1,000"},
         ),
         Workload(
@@ -373,7 +515,8 @@ def workloads() -> list[Workload]:
             100,
             10,
             {"hand-written": mlp_hand, "autograd_lite": mlp_autograd_lite,
-             "autograd_lite replay": mlp_autograd_lite_replay, **({"micrograd": mlp_micrograd} if have_mg else {})},
-            {} if have_mg else {"micrograd": NO_MICROGRAD},
+             "autograd_lite compiled": mlp_autograd_lite_replay, **({"micrograd": mlp_micrograd} if have_mg else {}),
+             **peers("MLP step")[0]},
+            {**({} if have_mg else {"micrograd": NO_MICROGRAD}), **peers("MLP step")[1]},
         ),
     ]

@@ -1,0 +1,379 @@
+"""The derivative program of a recorded graph, written out as straight-line Python.
+
+`compile()` turns a graph into two functions: ``forward``, one line per node,
+and ``backward``, the chain rule from the output back, one line per edge
+(``g_a += g_out * ∂out/∂a``). A learner can read them (`Tape.source`), and
+Python runs them with no per-node call into the engine: no loop, no lookup in
+a table, just arithmetic on local variables.
+
+The code is *read off the table of primitives*, not written a second time:
+each row's value and derivative functions are called once with placeholder
+objects that record the arithmetic done to them (`_Code`), so ``lambda a, b,
+out: (b, a)`` becomes ``g_a += g * b`` and ``g_b += g * a``. A function that
+cannot be read so (it compares its input, or calls into C, like
+``math.tanh``) is called by name from the generated code instead, which is
+just as exact. Piecewise rows that are hot (relu) carry their source form in
+the row (`Primitive.code`), tested against their functions.
+
+>>> from autograd_lite import Value
+>>> w = Value(2.0)
+>>> print(derivative_program(w * 3.0 - 1.0, {w: "w"}).source)
+# The derivative program of a graph of 3 nodes (1 input): autograd_lite.compile().
+def forward(leaves):
+    w = leaves[0].data
+    # every node from its inputs, in the order they were recorded
+    v1 = w * 3.0  # mul
+    v2 = v1 - 1.0  # sub
+    return (w, v1, v2)
+<BLANKLINE>
+def backward(seed, values, leaves):
+    (w, v1, v2) = values
+    # the chain rule from the output back: g_n is d(output)/dn
+    g_v2 = seed
+    g_v1 = g_v2  # sub: ∂v2/∂v1 = 1.0
+    g_w = g_v1 * 3.0  # mul: ∂v1/∂w
+    # added into the leaves' .grad only if every one stays finite (else a checked pass says where)
+    new_w = leaves[0].grad + g_w
+    total = sum((new_w, ))
+    if total - total:
+        return False
+    leaves[0].grad = new_w
+    return True
+<BLANKLINE>
+"""
+
+from __future__ import annotations
+
+import builtins
+import keyword
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping, Sequence
+    from typing import Any
+
+    from .engine import Value
+    from .primitives import Primitive
+
+__all__ = ["DerivativeProgram", "derivative_program"]
+
+# An expression longer than this many operations is called, not written out: Python's compiler
+# recurses on nested expressions (a dot product of 1,000 inputs would pass its limit).
+_MAX_OPERATIONS = 200
+
+
+class _Untraceable(Exception):
+    """A value or derivative function did something a placeholder cannot record (a comparison, a C call)."""
+
+
+# Python's operator precedence, for as few parentheses as keep the meaning.
+_ATOM, _POWER, _UNARY, _TIMES, _PLUS = 9, 7, 6, 5, 4
+
+
+class _Code:
+    """A placeholder for a float: arithmetic on it builds the source text of that arithmetic.
+
+    Only what keeps the float result exact is recorded: operators, and calls of
+    other rows (the derivative of sin calls cos). Anything else (comparing it,
+    turning it into a float for a C function) raises `_Untraceable`, and the
+    function is called by name instead.
+    """
+
+    __slots__ = ("operations", "precedence", "text")
+
+    def __init__(self, text: str, precedence: int = _ATOM, operations: int = 0) -> None:
+        self.text, self.precedence, self.operations = text, precedence, operations
+        if operations > _MAX_OPERATIONS:
+            raise _Untraceable("expression too long")
+
+    def __repr__(self) -> str:
+        return self.text
+
+    def __neg__(self) -> _Code:
+        return _Code(f"-{_wrap(self, _UNARY - 1)}", _UNARY, self.operations + 1)
+
+    def __pos__(self) -> _Code:
+        return self
+
+
+def _operand(x: Any) -> _Code:
+    if type(x) is _Code:
+        return x
+    if type(x) is float or type(x) is int:
+        if x - x:  # inf and nan have no literal
+            raise _Untraceable("non-finite constant")
+        text = repr(float(x)) if type(x) is float else repr(x)
+        return _Code(text, _UNARY if text.startswith("-") else _ATOM)
+    raise _Untraceable(f"cannot record {type(x).__name__}")
+
+
+def _wrap(x: _Code, tighter_than: int) -> str:
+    return x.text if x.precedence > tighter_than else f"({x.text})"
+
+
+def _infix(symbol: str, precedence: int) -> tuple[Callable[[Any, Any], _Code], Callable[[Any, Any], _Code]]:
+    def make(left: Any, right: Any) -> _Code:
+        a, b = _operand(left), _operand(right)
+        if precedence == _POWER:  # right-associative, and binds tighter than a unary minus on its left
+            text = f"{_wrap(a, _POWER)} ** {_wrap(b, _UNARY - 1)}"
+        else:  # left-associative: the right operand needs parentheses at the same precedence
+            text = f"{_wrap(a, precedence - 1)} {symbol} {_wrap(b, precedence)}"
+        return _Code(text, precedence, a.operations + b.operations + 1)
+
+    return make, lambda self, other: make(other, self)
+
+
+def _refuse(self: _Code, *args: Any) -> Any:
+    raise _Untraceable("a placeholder cannot be compared or converted")
+
+
+for _name, (_symbol, _precedence) in {
+    "add": ("+", _PLUS), "sub": ("-", _PLUS), "mul": ("*", _TIMES), "truediv": ("/", _TIMES), "pow": ("**", _POWER),
+}.items():  # fmt: skip
+    _forward, _reflected = _infix(_symbol, _precedence)
+    setattr(_Code, f"__{_name}__", _forward)
+    setattr(_Code, f"__r{_name}__", _reflected)
+for _name in ("eq", "ne", "lt", "le", "gt", "ge", "bool", "float", "int", "index", "abs", "floordiv", "mod"):
+    setattr(_Code, f"__{_name}__", _refuse)
+for _name in ("floordiv", "mod"):
+    setattr(_Code, f"__r{_name}__", _refuse)
+_Code.__hash__ = None  # type: ignore[assignment]
+
+
+def _record_row(op: Primitive, args: Sequence[Any]) -> _Code:
+    # A row called on a placeholder (the derivative of sin calls cos): `Primitive.__call__` asks the
+    # placeholder's type to record it, as it asks a Value's; the tracer at work writes a call.
+    if _active is None:
+        raise _Untraceable("no tracer at work")
+    return _active.record_row(op, args)
+
+
+_Code._record_row = staticmethod(_record_row)  # type: ignore[attr-defined]
+_active: _Tracer | None = None
+
+
+class _Tracer:
+    """Reads rows into code: the row's value and derivatives as expressions of its arguments' names."""
+
+    def __init__(self) -> None:
+        self.namespace: dict[str, Any] = {}  # what the generated code calls, by name
+        self._names: dict[int, str] = {}  # id(row) -> the name its value function is called by
+        self._templates: dict[tuple[int, int], tuple[str | None, list[tuple[str, int]] | None]] = {}
+
+    def call_name(self, op: Primitive, kind: str = "") -> str:
+        """A name in the namespace for the row's value function (or, with kind="derivs", its derivatives)."""
+        key = id(op) if not kind else -id(op)
+        name = self._names.get(key)
+        if name is None:
+            base = ("r" if op.flips is not None else "") + op.name + (f"_{kind}" if kind else "")
+            base = re.sub(r"\W", "_", base)
+            if keyword.iskeyword(base) or hasattr(builtins, base):
+                base += "_"  # sum_, abs_: as the library's own functions are named
+            name, n = base, 1
+            while name in self.namespace:
+                name, n = f"{base}_{n}", n + 1
+            self.namespace[name] = op.derivs if kind else op.value
+            self._names[key] = name
+        return name
+
+    def record_row(self, op: Primitive, args: Sequence[Any]) -> _Code:
+        """A row called inside a derivative (the derivative of sin calls cos): a call to its value function."""
+        if op.arity >= 0 and len(args) != op.arity:
+            raise _Untraceable("wrong number of arguments")
+        inner = [_operand(a) for a in args]
+        text = f"{self.call_name(op)}({', '.join(a.text for a in inner)})"
+        return _Code(text, _ATOM, sum(a.operations for a in inner) + 1)
+
+    def templates(self, op: Primitive, n: int) -> tuple[str | None, list[tuple[str, int]] | None]:
+        """The row's value and derivatives as format strings of ``{0}``…``{n-1}`` and ``{out}``; None where unreadable.
+
+        Only the library's own rows are read so; a user's row (`primitive`) is always called by name,
+        since its functions are not known to be free of side effects.
+        """
+        global _active
+        key = (id(op), n)
+        if key not in self._templates:
+            if not _readable(op):
+                self._templates[key] = (None, None)
+            else:
+                _active = self
+                try:
+                    self._templates[key] = (self._value_template(op, n), self._derivs_template(op, n))
+                finally:
+                    _active = None
+        return self._templates[key]
+
+    def _value_template(self, op: Primitive, n: int) -> str | None:
+        if op.code is not None and op.code[0] is not None:
+            return op.code[0]
+        try:
+            out: Any = op.value(*[_Code(f"{{{i}}}") for i in range(n)])
+            return out.text if isinstance(out, _Code) else None
+        except _Untraceable:
+            return None
+        except (TypeError, ValueError, ArithmeticError, AttributeError):
+            return None
+
+    def _derivs_template(self, op: Primitive, n: int) -> list[tuple[str, int]] | None:
+        # Each derivative with its precedence, to know when `g * d` needs parentheses.
+        if op.code is not None and op.code[1] is not None:
+            return [(d, 0) for d in op.code[1]]
+        try:
+            local = op.derivs(*[_Code(f"{{{i}}}") for i in range(n)], _Code("{out}"))
+            if not isinstance(local, tuple) or len(local) != n:
+                return None
+            return [(code.text, code.precedence) for code in map(_operand, local)]
+        except _Untraceable:
+            return None
+        except (TypeError, ValueError, ArithmeticError, AttributeError):
+            return None
+
+
+def _readable(op: Primitive) -> bool:
+    """A row of this library (or one flipped from it), whose functions may be read with placeholders."""
+    from .primitives import _user_row
+
+    return (op.flips or op).made_by[0] is not _user_row
+
+
+def _identifier(name: str, taken: set[str]) -> str:
+    """`name` made a fresh Python identifier (a user's name for a Value, cleaned up and made unique)."""
+    base = re.sub(r"\W", "_", name) or "x"
+    reserved = base.startswith(("g_", "d_", "new_"))  # the program's own prefixes, for gradients and sums
+    if base[0].isdigit() or keyword.iskeyword(base) or hasattr(builtins, base) or reserved:
+        base = f"x_{base}"
+    candidate, n = base, 1
+    while candidate in taken:
+        candidate, n = f"{base}_{n}", n + 1
+    taken.add(candidate)
+    return candidate
+
+
+def _literal(c: float) -> str:
+    text = repr(c)
+    return f"({text})" if text.startswith("-") else text
+
+
+class DerivativeProgram:
+    """The generated source of a graph's forward and backward passes, and the two functions compiled from it.
+
+    ``forward(leaves)`` reads the leaf Values' numbers and returns the number
+    of every node, in graph order. ``backward(seed, values, leaves)`` adds each
+    leaf's gradient into its ``.grad`` and returns True, or, when any of them
+    is inf or nan, changes nothing and returns False.
+    """
+
+    def __init__(self, generated: tuple[str, dict[str, Any], int]) -> None:
+        source, namespace, lines = generated
+        self.source = source
+        self.lines = lines
+        code = compile(source, "<autograd_lite derivative program>", "exec")
+        exec(code, namespace)  # the source was generated just above, from the graph
+        self.forward: Callable[[Sequence[Value]], tuple[float, ...]] = namespace["forward"]
+        self.backward: Callable[[float, Sequence[float], Sequence[Value]], bool] = namespace["backward"]
+
+
+def derivative_program(output: Value, names: Mapping[Value, str] | None = None) -> DerivativeProgram:
+    """Write and compile the forward and backward passes of `output`'s graph (see the module docstring)."""
+    from .engine import topological_order
+
+    order = topological_order(output)
+    return DerivativeProgram(write_source(order, output, names or {}))
+
+
+def write_source(
+    order: Sequence[Value], output: Value, names: Mapping[Value, str]
+) -> tuple[str, dict[str, Any], int]:
+    """The derivative program of the nodes `order` (parents first; `output` among them).
+
+    Returns the source, the names it calls (the rows' functions) and its number of lines.
+    """
+    tracer = _Tracer()
+    taken = set(tracer.namespace) | {"forward", "backward", "seed", "values", "leaves", "total"}
+    var: dict[Value, str] = {}
+    leaves: list[str] = []
+    computed = 0
+    for node in order:
+        if node in names:
+            var[node] = _identifier(str(names[node]), taken)
+        elif node.is_leaf:
+            var[node] = _identifier(f"x{len(leaves)}", taken)
+        else:
+            computed += 1
+            var[node] = _identifier(f"v{computed}", taken)
+        if node.is_leaf:
+            leaves.append(var[node])
+
+    forward = ["def forward(leaves):"]
+    forward += [f"    {name} = leaves[{i}].data" for i, name in enumerate(leaves)]
+    forward.append("    # every node from its inputs, in the order they were recorded")
+    backward_lines: list[str] = []
+    written: set[Value] = set()  # nodes whose gradient variable has been assigned
+    derivatives: dict[Value, list[tuple[str, int]] | str] = {}
+    for node in order:
+        op = node.op
+        if op is None:
+            continue
+        args = [var[p] for p in node.parents] + [_literal(c) for c in node.constants]
+        value, derivs = tracer.templates(op, len(args))
+        name = var[node]
+        label = op.label_with(node.constants) if op.symbol else op.name
+        if value is not None:
+            forward.append(f"    {name} = {value.format(*args, out=name)}  # {op.name}")
+        else:
+            forward.append(f"    {name} = {tracer.call_name(op)}({', '.join(args)})  # {label}")
+        if derivs is not None:
+            derivatives[node] = [(d.format(*args, out=name), p) for d, p in derivs[: len(node.parents)]]
+        else:
+            derivatives[node] = f"{tracer.call_name(op, 'derivs')}({', '.join(args)}, {name})"
+    every = ", ".join(var[node] for node in order)
+    forward.append(f"    return ({every},)" if len(order) == 1 else f"    return ({every})")
+
+    backward_lines.append("def backward(seed, values, leaves):")
+    backward_lines.append(f"    ({every},) = values" if len(order) == 1 else f"    ({every}) = values")
+    backward_lines.append("    # the chain rule from the output back: g_n is d(output)/dn")
+    backward_lines.append(f"    g_{var[output]} = seed")
+    written.add(output)
+    for node in reversed(order):
+        op = node.op
+        if op is None or node not in written:
+            continue
+        g = f"g_{var[node]}"
+        local = derivatives[node]
+        if isinstance(local, str):  # the derivatives come from a call, once for all inputs
+            backward_lines.append(f"    d_{var[node]} = {local}  # {op.name}")
+            local = [(f"d_{var[node]}[{i}]", _ATOM) for i in range(len(node.parents))]
+        for i, parent in enumerate(node.parents):
+            d, precedence = local[i]
+            target = f"g_{var[parent]}"
+            if d == "1.0":
+                term, comment = g, f"{op.name}: ∂{var[node]}/∂{var[parent]} = 1.0"
+            elif d == "-1.0":
+                term, comment = f"-{g}", f"{op.name}: ∂{var[node]}/∂{var[parent]} = -1.0"
+            else:
+                # `g * d` computes d first, as the eager engine does: a product or sum in d keeps its parentheses.
+                factor = d if precedence > _TIMES else f"({d})"
+                term, comment = f"{g} * {factor}", f"{op.name}: ∂{var[node]}/∂{var[parent]}"
+            if parent in written:
+                if term.startswith("-"):
+                    backward_lines.append(f"    {target} -= {term[1:]}  # {comment}")
+                else:
+                    backward_lines.append(f"    {target} += {term}  # {comment}")
+            else:
+                backward_lines.append(f"    {target} = {term}  # {comment}")
+                written.add(parent)
+    grads = [f"g_{var[node]}" if node in written else "0.0" for node in order if node.is_leaf]
+    backward_lines.append("    # added into the leaves' .grad only if every one stays finite (else a checked pass says where)")
+    backward_lines += [f"    new_{name} = leaves[{i}].grad + {g}" for i, (name, g) in enumerate(zip(leaves, grads))]
+    backward_lines.append(f"    total = sum(({''.join(f'new_{name}, ' for name in leaves)}))")
+    backward_lines.append("    if total - total:")
+    backward_lines.append("        return False")
+    backward_lines += [f"    leaves[{i}].grad = new_{name}" for i, name in enumerate(leaves)]
+    backward_lines.append("    return True")
+
+    nodes = len(order)
+    head = (f"# The derivative program of a graph of {nodes} node{'s' * (nodes != 1)} "
+            f"({len(leaves)} input{'s' * (len(leaves) != 1)}): autograd_lite.compile().")
+    source = "\n".join([head, *forward, "", *backward_lines]) + "\n"
+    return source, tracer.namespace, len(forward) + len(backward_lines)
