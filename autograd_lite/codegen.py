@@ -32,7 +32,7 @@ def backward(seed, values, leaves):
     g_v2 = seed
     g_v1 = g_v2  # sub: ∂v2/∂v1 = 1.0
     g_w = g_v1 * 3.0  # mul: ∂v1/∂w
-    # added into the leaves' .grad only if every one stays finite (else a checked pass says where)
+    # added into the leaves' .grad only if all stay finite (else a checked pass says where)
     new_w = leaves[0].grad + g_w
     total = sum((new_w, ))
     if total - total:
@@ -364,7 +364,7 @@ def write_source(
                 backward_lines.append(f"    {target} = {term}  # {comment}")
                 written.add(parent)
     grads = [f"g_{var[node]}" if node in written else "0.0" for node in order if node.is_leaf]
-    backward_lines.append("    # added into the leaves' .grad only if every one stays finite (else a checked pass says where)")
+    backward_lines.append("    # added into the leaves' .grad only if all stay finite (else a checked pass says where)")
     backward_lines += [f"    new_{name} = leaves[{i}].grad + {g}" for i, (name, g) in enumerate(zip(leaves, grads))]
     backward_lines.append(f"    total = sum(({''.join(f'new_{name}, ' for name in leaves)}))")
     backward_lines.append("    if total - total:")
