@@ -265,7 +265,7 @@ _new = object.__new__
 def _constant(x: float) -> Value:
     """A leaf made without the user-facing checks of `Value(...)`: lifted numbers, and results in no_grad()."""
     node = _new(Value)
-    node._data, node.grad, node._parents, node._local, node._op, node._const = x, 0.0, (), (), None, ()
+    node._data, node.grad, node._op, node._a, node._b = x, 0.0, None, None, None
     return node
 
 
@@ -284,11 +284,11 @@ def _unary(op: Primitive, a: Value) -> Value:
     if _mode() is not True and not is_recording():
         return _constant(out)
     try:
-        local = op.derivs(x, out)
+        (local,) = op.derivs(x, out)
     except ArithmeticError:  # infinite here: an error only if a gradient flows in
-        local = (math.inf,)
+        local = math.inf
     node = _new(Value)
-    node._data, node.grad, node._parents, node._local, node._op, node._const = out, 0.0, (a,), local, op, ()
+    node._data, node.grad, node._op, node._a, node._b, node._da = out, 0.0, op, a, None, local
     return node
 
 
@@ -301,11 +301,11 @@ def _binary(op: Primitive, a: Value, b: Value) -> Value:
     if _mode() is not True and not is_recording():
         return _constant(out)
     try:
-        local = op.derivs(x, y, out)
+        da, db = op.derivs(x, y, out)
     except ArithmeticError:  # infinite here: an error only if a gradient flows in
-        local = (math.inf, math.inf)
+        da = db = math.inf
     node = _new(Value)
-    node._data, node.grad, node._parents, node._local, node._op, node._const = out, 0.0, (a, b), local, op, ()
+    node._data, node.grad, node._op, node._a, node._b, node._da, node._db = out, 0.0, op, a, b, da, db
     return node
 
 
@@ -323,11 +323,11 @@ def _with_number(op: Primitive, a: Value, c: float) -> Value:
     if _mode() is not True and not is_recording():
         return _constant(out)
     try:
-        local = (op.derivs(x, c, out)[0],)
+        local = op.derivs(x, c, out)[0]
     except ArithmeticError:  # infinite here: an error only if a gradient flows in
-        local = (math.inf,)
+        local = math.inf
     node = _new(Value)
-    node._data, node.grad, node._parents, node._local, node._op, node._const = out, 0.0, (a,), local, op, (c,)
+    node._data, node.grad, node._op, node._a, node._b, node._da = out, 0.0, op, a, c, local
     return node
 
 
@@ -364,9 +364,21 @@ def _apply_with_numbers(op: Primitive, args: Sequence[Value], numbers: Sequence[
     if not recording:
         return _constant(out)
     node = _new(Value)
-    node._data, node.grad, node._parents, node._op = out, 0.0, tuple(args), op
-    node._local, node._const = local[: len(args)], tuple(numbers)
+    node._data, node.grad, node._op = out, 0.0, op
+    _link(node, args, local[: len(args)], numbers)
     return node
+
+
+def _link(node: Value, parents: Sequence[Value], local: Sequence[float], numbers: Sequence[float]) -> None:
+    """Store a node's parents, local derivatives and plain numbers in its slots (see `Value`)."""
+    if len(parents) == 2 and not numbers:
+        node._a, node._b = parents
+        node._da, node._db = local
+    elif len(parents) == 1 and len(numbers) <= 1:
+        node._a, node._da = parents[0], local[0]
+        node._b = numbers[0] if numbers else None
+    else:  # n inputs (or none): tuples
+        node._a, node._da, node._b = tuple(parents), tuple(local), tuple(numbers)
 
 
 def _plain(x: object, where: str) -> float | None:
@@ -400,10 +412,14 @@ def _operator_pair(op: Primitive) -> tuple[_Operator, _Operator]:
     def forward(self: Value, other: Value | float) -> Value:
         if type(other) is Value:
             return _binary(op, self, other)
+        if type(other) is float and not other - other:  # the common case, without a call
+            return _with_number(op, self, other)
         c = _plain(other, name)
         return NotImplemented if c is None else _with_number(op, self, c)
 
     def reflected(self: Value, other: Value | float) -> Value:
+        if type(other) is float and not other - other:
+            return _with_number(swapped, self, other)
         c = _plain(other, name)
         return NotImplemented if c is None else _with_number(swapped, self, c)
 
@@ -454,7 +470,7 @@ def _keep(v: Value, kept: _Kept) -> None:
     guards = getattr(v, "_guards", None)
     if guards is None:
         v._guards = [kept]
-    elif v._parents:
+    elif v._a is not None:
         guards.append(kept)
     else:
         # A leaf (a parameter) outlives many graphs: keep only the latest outcome of each
@@ -484,7 +500,7 @@ _ALONE = _references(("", operator.eq, object(), False, False)) if hasattr(sys, 
 
 def _forgotten(kept: _Kept) -> bool:
     """True when a leaf's comparison is all that keeps a computed Value alive (its graph is gone)."""
-    if type(kept[2]) is not Value or not kept[2]._parents:  # (no local name for it: that would count)
+    if type(kept[2]) is not Value or kept[2]._a is None:  # (no local name for it: that would count)
         return False
     return _references(kept) <= _ALONE
 
@@ -558,28 +574,31 @@ class Value:
     __slots__ = {
         "_data": "The number this node holds (a finite float); read and set through `data`.",
         "grad": "d(output)/d(this node) after backward(); 0.0 before. Leaves accumulate across calls.",
-        "_parents": "The Values this one was computed from, in argument order (a tuple).",
-        "_local": "∂(this)/∂(parent) for each parent: plain floats, computed with the value.",
         "_op": "The Primitive row that made this node, or None for a leaf.",
-        "_const": "The plain numbers the row was applied to besides the parents, which come first (usually ()).",
+        # A node of one or two inputs keeps them in fixed slots, not in tuples: two fewer objects per
+        # node, for the memory and for Python's cycle collector, which scans every tracked object.
+        "_a": "The first parent (a Value); None for a leaf; for a node of n inputs, the tuple of its parents.",
+        "_b": "The second input: a Value, a plain number kept in the node, or None; for n inputs, a tuple of numbers.",
+        "_da": "∂(this)/∂a, a float computed with the value (for n inputs: the tuple of them); unset for a leaf.",
+        "_db": "∂(this)/∂b when b is a Value; unset otherwise.",
         "_guards": "Comparisons made with this Value while recording (unset until the first): replay checks them.",
     }
 
     _data: float
     grad: float
-    _parents: tuple[Value, ...]
-    _local: tuple[float, ...]
     _op: Primitive | None
-    _const: tuple[float, ...]
+    _a: Value | tuple[Value, ...] | None
+    _b: Value | float | tuple[float, ...] | None
+    _da: Any
+    _db: float
     _guards: list[_Kept]
 
     def __init__(self, data: float) -> None:
         self._data = _real(data, "Value")
         self.grad = 0.0
-        self._parents = ()
-        self._local = ()
         self._op = None
-        self._const = ()
+        self._a = None
+        self._b = None
 
     # -- pickle and deepcopy: a graph of any depth, without recursion ----------
 
@@ -591,7 +610,7 @@ class Value:
         ancestors ahead, parents before children: each then refers only to
         parents the pickle already holds. Comparisons kept for replay are not pickled.
         """
-        if not self._parents:
+        if self._a is None:
             return _leaf, (self._data, self.grad)
         shallow = _pickling.ancestors
         if id(self) in shallow:
@@ -599,8 +618,8 @@ class Value:
             ahead: list[Value] = []
         else:
             ahead = topological_order(self)[:-1]
-            _pickling.ancestors = {id(v) for v in ahead if v._parents}
-        return _computed, (ahead, self._data, self.grad, self._op, self._parents, self._local, self._const)
+            _pickling.ancestors = {id(v) for v in ahead if v._a is not None}
+        return _computed, (ahead, self._data, self.grad, self._op, self.parents, self.local_grads, self.constants)
 
     @staticmethod
     def _record_row(op: Primitive, args: Sequence[Any]) -> Value:
@@ -650,12 +669,18 @@ class Value:
     @property
     def parents(self) -> tuple[Value, ...]:
         """The Values this one was computed from, in argument order (empty for a leaf)."""
-        return self._parents
+        a, b = self._a, self._b
+        if type(a) is Value:
+            return (a, b) if type(b) is Value else (a,)
+        return () if a is None else a  # type: ignore[return-value]  # n inputs: the tuple
 
     @property
     def local_grads(self) -> tuple[float, ...]:
         """∂(this)/∂(parent) for each parent, as computed when this node was made (``inf`` where infinite)."""
-        return self._local
+        a = self._a
+        if type(a) is Value:
+            return (self._da, self._db) if type(self._b) is Value else (self._da,)
+        return () if a is None else self._da
 
     @property
     def constants(self) -> tuple[float, ...]:
@@ -665,7 +690,10 @@ class Value:
         number never becomes a node. (``2.0 - x`` is recorded with the row
         ``flipped(sub)`` applied to ``(x, 2.0)``.)
         """
-        return self._const
+        b = self._b
+        if type(b) is float:
+            return (b,)
+        return b if type(b) is tuple else ()
 
     @property
     def op(self) -> Primitive | None:
@@ -675,7 +703,7 @@ class Value:
     @property
     def is_leaf(self) -> bool:
         """True for a Value made by ``Value(x)``, ``detach()`` or inside ``no_grad()``."""
-        return not self._parents
+        return self._a is None
 
     # -- operators: every one is a row of the table ----------------------------
 
@@ -831,15 +859,23 @@ class Value:
             order, leaves = _order_and_leaves(self)
             before = [leaf.grad for leaf in leaves]  # to put back if the pass fails
             for node in order:
-                if node._parents:
+                if node._a is not None:
                     node.grad = 0.0  # interior gradients belong to this pass only
             self.grad += seed
             # The chain rule, from the output back to the leaves:
             #     ∂out/∂parent  +=  ∂node/∂parent · ∂out/∂node
             for node in reversed(order):
-                if node._parents:
-                    g = node.grad
-                    for parent, local in zip(node._parents, node._local):
+                a = node._a
+                if a is None:  # a leaf
+                    continue
+                g = node.grad
+                if type(a) is Value:  # one or two inputs, in slots
+                    a.grad += node._da * g
+                    b = node._b
+                    if type(b) is Value:
+                        b.grad += node._db * g
+                else:  # n inputs, in tuples
+                    for parent, local in zip(a, node._da):  # type: ignore[arg-type]
                         parent.grad += local * g
             # An inf or nan anywhere reaches a leaf, so one sum over the leaves tells
             # whether any gradient went non-finite; only then is the pass redone, with checks.
@@ -876,8 +912,8 @@ def _computed(
     constants: tuple[float, ...] = (),
 ) -> Value:
     node = _new(Value)
-    node._data, node.grad, node._parents, node._local, node._op = data, grad, tuple(parents), tuple(local), op
-    node._const = tuple(constants)
+    node._data, node.grad, node._op = data, grad, op
+    _link(node, parents, local, constants)
     return node
 
 
@@ -946,7 +982,7 @@ def node_steps(
     order: list[Value],
 ) -> Iterable[tuple[Value, Primitive, tuple[Value, ...], tuple[float, ...], tuple[float, ...]]]:
     """The computed nodes of `order` from the output back, as `checked_chain_rule` reads them."""
-    return ((n, n._op, n._parents, n._local, n._const) for n in reversed(order) if n._op is not None)
+    return ((n, n._op, n.parents, n.local_grads, n.constants) for n in reversed(order) if n._op is not None)
 
 
 def _redo_with_checks(order: list[Value], leaves: list[Value], before: list[float], seed: float) -> None:
@@ -968,7 +1004,7 @@ def _redo_with_checks(order: list[Value], leaves: list[Value], before: list[floa
                 f"backward: the gradient of the leaf {leaf!r} overflows when {grads[leaf]!r} is added to it"
             )
     for node in order:
-        if node._parents:
+        if node._a is not None:
             node.grad = grads.get(node, 0.0)
     for leaf, g in zip(leaves, summed):
         leaf.grad = g
@@ -1016,26 +1052,43 @@ def topological_order(root: Value) -> list[Value]:
 
 
 def _order_and_leaves(root: Value) -> tuple[list[Value], list[Value]]:
-    """`topological_order(root)`, and the leaves among it (collected on the way, for `backward`'s checks)."""
+    """`topological_order(root)`, and the leaves among it (collected on the way, for `backward`'s checks).
+
+    Depth-first, with an explicit stack. A node is expanded the first time it
+    is popped: it goes back on the stack under a ``None``, with its parents on
+    top. Everything above the ``None`` is then placed before it comes off,
+    parents and their ancestors, so popping the ``None`` means the node below
+    it can be placed. (A ``None`` rather than a (node, done) pair: no tuple per node.)
+    """
     order: list[Value] = []
-    leaves: list[Value] = [] if root._parents else [root]
+    leaves: list[Value] = []
     visited: set[Value] = set()  # Values hash by identity
-    stack: list[tuple[Value, bool]] = [(root, False)]
+    stack: list[Value | None] = [root]
+    pop, push = stack.pop, stack.append
     while stack:
-        node, parents_done = stack.pop()
-        if parents_done:
-            order.append(node)  # every parent is already in `order`
+        node = pop()
+        if node is None:
+            order.append(pop())  # type: ignore[arg-type]  # every parent of the node under the None is placed
         elif node not in visited:
             visited.add(node)
-            stack.append((node, True))
-            for parent in reversed(node._parents):
-                if parent not in visited:
-                    if parent._parents:
-                        stack.append((parent, False))
-                    else:  # a leaf has no parents to wait for: place it now
-                        visited.add(parent)
-                        order.append(parent)
-                        leaves.append(parent)
+            a = node._a
+            if a is None:  # a leaf has no parents to wait for: place it now
+                order.append(node)
+                leaves.append(node)
+                continue
+            push(node)
+            push(None)
+            # Parents go on the stack last first, so that the first is placed first.
+            if type(a) is Value:
+                b = node._b
+                if type(b) is Value and b not in visited:
+                    push(b)
+                if a not in visited:
+                    push(a)
+            else:
+                for parent in reversed(a):  # type: ignore[arg-type]
+                    if parent not in visited:
+                        push(parent)
     return order, leaves
 
 
@@ -1052,8 +1105,9 @@ def _local_values(node: Value, where: str) -> tuple[Any, ...]:
     derivative is infinite this raises.
     """
     assert node._op is not None  # only called on interior nodes
+    parents = node.parents
     try:
-        return node._op.derivs(*node._parents, *node._const, node)[: len(node._parents)]
+        return node._op.derivs(*parents, *node.constants, node)[: len(parents)]
     except TypeError as error:
         raise TypeError(
             f"{where}: the derivative rule of {node._op.name} does not take Values ({error}), so it cannot be "
@@ -1061,7 +1115,7 @@ def _local_values(node: Value, where: str) -> tuple[Any, ...]:
         ) from None
     except ArithmeticError:
         raise NonFiniteGradientError(
-            f"{where}: {node._op.name}({shown([p._data for p in node._parents] + list(node._const))}) has an "
+            f"{where}: {node._op.name}({shown([p._data for p in parents] + list(node.constants))}) has an "
             f"infinite derivative, "
             f"which cannot be differentiated again"
         ) from None
@@ -1069,7 +1123,7 @@ def _local_values(node: Value, where: str) -> tuple[Any, ...]:
 
 def _is_zero_constant(v: Any) -> bool:
     """A Value that is exactly 0 everywhere: a constant leaf 0 (what an unused path contributes)."""
-    return not v._parents and v._data == 0.0
+    return v._a is None and v._data == 0.0
 
 
 def _number_of(v: Any) -> float:
@@ -1083,7 +1137,7 @@ def _times(g: Value, d: Value, node: Value, i: int, before: Any, where: str) -> 
         return d * g if before is None else before + d * g
     except OverflowError:
         assert node._op is not None
-        inputs = [p._data for p in node._parents] + list(node._const)
+        inputs = [p._data for p in node.parents] + list(node.constants)
         raise non_finite_gradient(
             where, node._op, inputs, i, _number_of(g), _number_of(d), 0.0 if before is None else _number_of(before)
         ) from None
@@ -1117,9 +1171,9 @@ def differentiate(output: Value, inputs: Sequence[Value], create_graph: bool = T
     with enable_grad():  # gradients as Values must record their graph, even inside no_grad()
         for node in reversed(order):
             g = values.get(node)
-            if g is None or not node._parents or _is_zero_constant(g):
+            if g is None or node._a is None or _is_zero_constant(g):
                 continue
-            for i, (parent, d) in enumerate(zip(node._parents, _local_values(node, "differentiate"))):
+            for i, (parent, d) in enumerate(zip(node.parents, _local_values(node, "differentiate"))):
                 values[parent] = _times(g, d, node, i, values.get(parent), "differentiate")
     zero = _constant(0.0)
     return tuple(values.get(x, zero) for x in inputs)
@@ -1148,7 +1202,7 @@ def push_forward(outputs: Sequence[Value], tangents: dict[Value, Any]) -> list[A
     with enable_grad():  # tangents as Values must record their graph, even inside no_grad()
         for output in outputs:
             for node in topological_order(output):
-                if node in known or not node._parents:
+                if node in known or node._a is None:
                     continue
                 known[node] = _tangent(node, known, as_values)
     return [known.get(y, 0.0) for y in outputs]
@@ -1157,7 +1211,7 @@ def push_forward(outputs: Sequence[Value], tangents: dict[Value, Any]) -> list[A
 def _tangent(node: Value, known: dict[Value, Any], as_values: bool) -> Any:
     """Σ ∂node/∂parent · tangent(parent), skipping parents whose tangent is zero."""
     assert node._op is not None
-    moving = [(i, t) for i, t in enumerate(known.get(p) for p in node._parents) if t is not None]
+    moving = [(i, t) for i, t in enumerate(known.get(p) for p in node.parents) if t is not None]
     if as_values:
         moving = [(i, t) for i, t in moving if not (isinstance(t, Value) and _is_zero_constant(t))]
         if not moving:
@@ -1170,10 +1224,10 @@ def _tangent(node: Value, known: dict[Value, Any], as_values: bool) -> Any:
     total = 0.0
     for i, t in moving:
         if t != 0.0:  # a zero tangent adds nothing, even through an infinite derivative
-            d = node._local[i]
+            d = node.local_grads[i]
             new = total + d * t
             if new - new:
-                inputs = [p._data for p in node._parents] + list(node._const)
+                inputs = [p._data for p in node.parents] + list(node.constants)
                 raise non_finite_gradient("push_forward", node._op, inputs, i, t, d, total)
             total = new
     return total

@@ -27,11 +27,11 @@ n  data 0.8814  grad 0.5
 *  data -6  grad 0.5
     x1  (data 2)  += 0.5 × -3 = -1.5
     w1  (data -3)  += 0.5 × 2 = 1
-b  data 6.881  grad 0.5  (a leaf)
-w1  data -3  grad 1  (a leaf)
 x1  data 2  grad -1.5  (a leaf)
-w2  data 1  grad 0  (a leaf)
+w1  data -3  grad 1  (a leaf)
 x2  data 0  grad 0.5  (a leaf)
+w2  data 1  grad 0  (a leaf)
+b  data 6.881  grad 0.5  (a leaf)
 
 Each line under a node is one use of the chain rule: the input's gradient
 grows by the gradient flowing in times the local derivative (tanh′ = 1 − 0.7071²

@@ -108,7 +108,7 @@ def test_user_names_are_made_valid_and_unique():
     """Names that are not identifiers, keywords, builtins or repeated become distinct identifiers."""
     a, b, c = Value(1.0), Value(2.0), Value(3.0)
     source = al.compile(a * b + c, names={a: "learning rate", b: "lambda", c: "sum"}).source
-    for i, name in enumerate(["x_sum", "x_lambda", "learning_rate"]):  # the leaves in graph order
+    for i, name in enumerate(["learning_rate", "x_lambda", "x_sum"]):  # the leaves in graph order
         assert f"    {name} = leaves[{i}].data\n" in source
 
 
