@@ -56,7 +56,7 @@ if TYPE_CHECKING:
     from .engine import Value
     from .primitives import Primitive
 
-__all__ = ["DerivativeProgram", "derivative_program"]
+__all__ = ["CHUNK", "ChunkedProgram", "DerivativeProgram", "derivative_program"]
 
 # An expression longer than this many operations is called, not written out: Python's compiler
 # recurses on nested expressions (a dot product of 1,000 inputs would pass its limit).
@@ -377,3 +377,167 @@ def write_source(
             f"({len(leaves)} input{'s' * (len(leaves) != 1)}): autograd_lite.compile().")
     source = "\n".join([head, *forward, "", *backward_lines]) + "\n"
     return source, tracer.namespace, len(forward) + len(backward_lines)
+
+
+# ---------------------------------------------------------------------------
+# Large graphs: the same code, in chunks, each compiled once however often it repeats
+# ---------------------------------------------------------------------------
+
+#: Nodes per chunk of a large graph's program.
+CHUNK = 2000
+#: A large graph whose chunks come in more distinct shapes than this is replayed from lists instead.
+MAX_DISTINCT_CHUNKS = 64
+
+
+class ChunkedProgram:
+    """A large graph's derivative program: the graph cut into chunks of `CHUNK` nodes, each run by compiled code.
+
+    The numbers live in a flat list, one slot per node in graph order. A chunk's
+    forward code reads the numbers it needs by slicing that list relative to
+    where the chunk starts, computes its nodes in local variables, and writes
+    them back with one slice; its backward code does the same with the
+    gradients. Chunks whose code would read alike (a long chain repeats one
+    shape) share one compiled function, so compiling costs the distinct shapes,
+    not the length. Same interface and same floats as `DerivativeProgram`.
+    """
+
+    def __init__(self, order: Sequence[Value], position: Mapping[Value, int], output: Value) -> None:
+        tracer = _Tracer()
+        self.size = len(order)
+        self._out = position[output]
+        self._leaves = [(position[node], node) for node in order if node.is_leaf]
+        self._values = [0.0] * self.size
+        compiled: dict[tuple[Any, ...], tuple[Callable[..., None], Callable[..., None]]] = {}
+        self.chunks: list[tuple[int, Callable[..., None], Callable[..., None]]] = []
+        sources: list[str] = []
+        for b in range(0, self.size, CHUNK):
+            nodes = order[b : b + CHUNK]
+            shape = _chunk_shape(nodes, b, position)
+            if shape not in compiled:
+                if len(compiled) >= MAX_DISTINCT_CHUNKS:
+                    raise _TooVaried(f"more than {MAX_DISTINCT_CHUNKS} distinct chunks of {CHUNK} nodes")
+                source = _chunk_source(tracer, shape)
+                namespace = dict(tracer.namespace)
+                exec(compile(source, "<autograd_lite derivative program chunk>", "exec"), namespace)
+                compiled[shape] = (namespace["forward_chunk"], namespace["backward_chunk"])
+                sources.append(source)
+            forward, backward = compiled[shape]
+            self.chunks.append((b, forward, backward))
+        self.distinct = len(compiled)
+        self.lines = sum(source.count("\n") for source in sources)
+        head = (f"# The derivative program of a graph of {self.size:,} nodes, in {len(self.chunks):,} chunks of up to "
+                f"{CHUNK:,} nodes; {self.distinct} distinct chunk(s), each compiled once. d holds every node's number, "
+                f"g every gradient; b is where the chunk starts.\n")
+        self.source = head + "\n".join(sources)
+
+    def forward(self, leaves: Sequence[Value]) -> list[float]:
+        d = self._values
+        for (pos, _), leaf in zip(self._leaves, leaves):
+            d[pos] = leaf.data
+        for b, forward, _ in self.chunks:
+            forward(d, b)
+        return d
+
+    def backward(self, seed: float, values: Sequence[float], leaves: Sequence[Value]) -> bool:
+        g = [0.0] * self.size
+        g[self._out] = seed
+        for b, _, backward in reversed(self.chunks):
+            backward(values, g, b)
+        new = [leaf.grad + g[pos] for (pos, _), leaf in zip(self._leaves, leaves)]
+        total = sum(new)
+        if total - total:
+            return False
+        for leaf, grad in zip(leaves, new):
+            leaf.grad = grad
+        return True
+
+
+class _TooVaried(Exception):
+    """A large graph whose chunks do not repeat: compiling each would cost more than replaying from lists."""
+
+
+def _chunk_shape(nodes: Sequence[Value], b: int, position: Mapping[Value, int]) -> tuple[Any, ...]:
+    """What a chunk's code depends on: each node's row, constants, and where its parents are.
+
+    A parent within the chunk or the `CHUNK` nodes before it is named by its
+    offset from the chunk's start (the same in every repetition of a chain);
+    one further back (a leaf, a parameter) by its absolute position.
+    """
+    shape: list[Any] = []
+    for node in nodes:
+        op = node.op
+        if op is None:
+            shape.append(None)
+            continue
+        refs = []
+        for p in node.parents:
+            j = position[p]
+            refs.append(j - b if j >= b - CHUNK else ("at", j))
+        shape.append((op, tuple(refs), node.constants))
+    return tuple(shape)
+
+
+def _chunk_source(tracer: _Tracer, shape: tuple[Any, ...]) -> str:
+    """The forward and backward code of one chunk shape (see `ChunkedProgram`)."""
+    n = len(shape)
+    low = min([r for entry in shape if entry is not None for r in entry[1] if isinstance(r, int)] + [0])
+    far = sorted({r[1] for entry in shape if entry is not None for r in entry[1] if not isinstance(r, int)})
+
+    def name(ref: Any) -> str:
+        if isinstance(ref, int):
+            return f"n{ref}" if ref >= 0 else f"p{-ref}"
+        return f"a{ref[1]}"
+
+    before = [f"p{-r}" for r in range(low, 0)]  # d[b + low], …, d[b − 1]
+    forward = ["def forward_chunk(d, b):"]
+    if before:
+        forward.append(f"    ({', '.join(before)},) = d[b - {-low}:b]")
+    forward += [f"    a{j} = d[{j}]" for j in far]
+    derivatives: list[Any] = []
+    for k, entry in enumerate(shape):
+        if entry is None:  # a leaf: its number is already in d
+            forward.append(f"    n{k} = d[b + {k}]")
+            derivatives.append(None)
+            continue
+        op, refs, constants = entry
+        args = [name(r) for r in refs] + [_literal(c) for c in constants]
+        value, derivs = tracer.templates(op, len(args))
+        if value is not None:
+            forward.append(f"    n{k} = {value.format(*args, out=f'n{k}')}  # {op.name}")
+        else:
+            forward.append(f"    n{k} = {tracer.call_name(op)}({', '.join(args)})  # {op.name}")
+        if derivs is not None:
+            derivatives.append([(t.format(*args, out=f"n{k}"), p) for t, p in derivs[: len(refs)]])
+        else:
+            derivatives.append(f"{tracer.call_name(op, 'derivs')}({', '.join(args)}, n{k})")
+    forward.append(f"    d[b:b + {n}] = ({''.join(f'n{k}, ' for k in range(n))})")
+
+    backward = ["def backward_chunk(d, g, b):",
+                f"    ({', '.join(before + [f'n{k}' for k in range(n)])},) = d[b - {-low}:b + {n}]"]
+    backward += [f"    a{j} = d[{j}]" for j in far]
+    backward.append(f"    ({''.join(f'g_n{k}, ' for k in range(n))}) = g[b:b + {n}]")
+    if before:
+        backward.append(f"    ({''.join(f'g_{p}, ' for p in before)}) = g[b - {-low}:b]")
+    backward += [f"    g_a{j} = g[{j}]" for j in far]
+    for k in reversed(range(n)):
+        entry = shape[k]
+        if entry is None:
+            continue
+        local = derivatives[k]
+        if isinstance(local, str):
+            backward.append(f"    d_n{k} = {local}")
+            local = [(f"d_n{k}[{i}]", _ATOM) for i in range(len(entry[1]))]
+        for ref, (d, precedence) in zip(entry[1], local):
+            if d == "1.0":
+                backward.append(f"    g_{name(ref)} += g_n{k}")
+            elif d == "-1.0":
+                backward.append(f"    g_{name(ref)} -= g_n{k}")
+            else:
+                factor = d if precedence > _TIMES else f"({d})"
+                backward.append(f"    g_{name(ref)} += g_n{k} * {factor}")
+    leaves = [k for k, entry in enumerate(shape) if entry is None]
+    backward += [f"    g[b + {k}] = g_n{k}" for k in leaves]
+    if before:
+        backward.append(f"    g[b - {-low}:b] = ({''.join(f'g_{p}, ' for p in before)})")
+    backward += [f"    g[{j}] = g_a{j}" for j in far]
+    return "\n".join([*forward, "", *backward]) + "\n"

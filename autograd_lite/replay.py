@@ -33,7 +33,7 @@ import numbers
 import time
 from typing import TYPE_CHECKING
 
-from .codegen import DerivativeProgram, write_source
+from .codegen import ChunkedProgram, DerivativeProgram, _TooVaried, write_source
 from .engine import (
     CollectorPaused,
     Comparison,
@@ -88,8 +88,9 @@ def _guarded_graph(output: Value) -> tuple[list[Value], list[Comparison]]:
     return order, guards
 
 
-#: Graphs of more nodes than this are replayed from lists instead of compiled to code: Python's own
-#: compiler takes about 10 µs per generated line and holds the whole function in memory.
+#: Graphs of more nodes than this are compiled in chunks (`autograd_lite.codegen.ChunkedProgram`)
+#: rather than as one function: Python's own compiler takes about 10 µs a line and holds the whole
+#: function in memory, while chunks of the same shape are compiled once.
 CODE_LIMIT = 250_000
 
 
@@ -98,12 +99,13 @@ class Tape:
 
     The tape runs the graph's *derivative program* (`source`): straight-line
     Python, one line per node forward and one per edge backward, generated
-    from the table of primitives. A graph of more than `CODE_LIMIT` nodes, or
-    one Python cannot compile, is replayed from flat lists instead (`note`
-    says which). Both give the same floats as the eager engine, and the lists
-    stay as the reference: whenever the program meets an error or a
-    non-finite number, the lists recompute the pass, so every error is the
-    eager engine's, naming the same node.
+    from the table of primitives. A graph of more than `CODE_LIMIT` nodes runs
+    the same code in chunks, each shape compiled once; one whose chunks do not
+    repeat, or that Python cannot compile, is replayed from flat lists
+    instead, node by node (`note` says which). All give the same floats as the
+    eager engine, and the lists stay as the reference: whenever the program
+    meets an error or a non-finite number, the lists recompute the pass, so
+    every error is the eager engine's, naming the same node.
     """
 
     def __init__(self, output: Value, names: Mapping[Value, str] | None = None, code_limit: int = CODE_LIMIT) -> None:
@@ -115,44 +117,57 @@ class Tape:
         #: The leaves (inputs and parameters) and where they sit in the flat lists.
         self.leaves: list[tuple[int, Value]] = [(i, node) for i, node in enumerate(order) if node.is_leaf]
         self._leaf_values = tuple(node for _, node in self.leaves)
-        #: For every computed node in order: its position, its primitive, its parents' positions, its constants.
-        self.steps: list[tuple[int, Primitive, tuple[int, ...], tuple[float, ...]]] = [
-            (i, node.op, tuple(position[p] for p in node.parents), node.constants)
-            for i, node in enumerate(order)
-            if node.op is not None
-        ]
         #: The comparisons checked on every forward pass: (comparison, left position,
         #: right position, or None when the right side is the plain number kept in the comparison).
         self.guards: list[tuple[Comparison, int, int | None]] = []
         for c in comparisons:
             self.guards.append((c, position[c.left], position[c.right] if isinstance(c.right, Value) else None))
-        self.data: list[float] = [node.data for node in order]
-        self.local: list[Sequence[float]] = [node.local_grads for node in order]
         self.size = len(order)
-        self._values: Sequence[float] = self.data  # every node's number after the latest forward pass
-        self._lists_current = True  # data and local match the latest forward pass
+        self._order = order
+        self._position = position
+        self._lists_built = False  # the flat lists of the reference replay are built when first needed
+        self._values: Sequence[float] = [node.data for node in order]  # every node's number, latest pass
+        self._lists_current = False  # whether the lists' numbers match the latest forward pass
         self._current = True  # a forward pass succeeded since the last failure
         #: The generated forward and backward code, or None when the graph is replayed from lists.
-        self.program: DerivativeProgram | None = None
+        self.program: DerivativeProgram | ChunkedProgram | None = None
         #: How the tape runs, and what generating its code cost.
         self.note = ""
-        #: Seconds spent writing the code, and compiling it with Python's `compile`.
+        #: Seconds spent writing the code, and compiling it with Python's `compile` (together, for chunks).
         self.codegen_seconds = self.compile_seconds = 0.0
-        if self.size > code_limit:
-            self.note = (f"{self.size:,} nodes, more than compile's code limit of {code_limit:,}: "
-                         f"replayed from lists, node by node")
-            return
         begin = time.perf_counter()
         try:
+            if self.size > code_limit:
+                self.program = ChunkedProgram(order, position, output)
+                self.codegen_seconds = time.perf_counter() - begin
+                self.note = (f"compiled in {len(self.program.chunks):,} chunks, {self.program.distinct} distinct "
+                             f"({self.program.lines:,} lines, {self.codegen_seconds:.3f} s to write and compile)")
+                return
             text = write_source(order, output, names or {})
             self.codegen_seconds = time.perf_counter() - begin
             self.program = DerivativeProgram(text)
+        except _TooVaried as why:
+            self.note = f"{self.size:,} nodes whose chunks do not repeat ({why}): replayed from lists, node by node"
+            return
         except (RecursionError, MemoryError, SyntaxError) as error:  # Python's compiler could not take it
             self.note = f"Python could not compile the code ({type(error).__name__}): replayed from lists"
             return
         self.compile_seconds = time.perf_counter() - begin - self.codegen_seconds
         self.note = (f"compiled: {self.program.lines:,} lines for {self.size:,} nodes "
                      f"(writing {self.codegen_seconds:.3f} s, Python's compile {self.compile_seconds:.3f} s)")
+
+    def _build_lists(self) -> None:
+        """The flat lists of the reference replay: every computed node's row and parents, numbers, derivatives."""
+        order, position = self._order, self._position
+        #: For every computed node in order: its position, its primitive, its parents' positions, its constants.
+        self.steps: list[tuple[int, Primitive, tuple[int, ...], tuple[float, ...]]] = [
+            (i, node.op, tuple(position[p] for p in node.parents), node.constants)
+            for i, node in enumerate(order)
+            if node.op is not None
+        ]
+        self.data: list[float] = [0.0] * self.size
+        self.local: list[Sequence[float]] = [()] * self.size
+        self._lists_built = True
 
     @property
     def source(self) -> str:
@@ -195,7 +210,7 @@ class Tape:
                     f"branch; record the graph again and compile that"
                 )
         self._values = values
-        self._lists_current = values is self.data  # else the lists hold an older pass
+        self._lists_current = self._lists_built and values is self.data  # else the lists hold an older pass
         self._current = True
         out = values[self._out]
         self.output._data = out  # a finite float, checked above
@@ -203,6 +218,8 @@ class Tape:
 
     def _forward_lists(self) -> list[float]:
         """The forward pass node by node, through `evaluate`: the eager engine's checks and errors."""
+        if not self._lists_built:
+            self._build_lists()
         data, local = self.data, self.local
         self._lists_current = False
         with CollectorPaused():

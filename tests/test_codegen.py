@@ -165,15 +165,14 @@ def test_an_overflow_that_later_nodes_hide_is_still_caught():
         tape.forward()
 
 
-def test_a_graph_over_the_code_limit_is_replayed_from_lists():
-    """More nodes than the limit: no code, a note saying so, and the same floats."""
+def test_a_graph_over_the_code_limit_is_compiled_in_chunks():
+    """More nodes than the limit: the program comes in chunks, the note says so, and the floats are the same."""
     x = Value(0.5)
     y = x
     for _ in range(50):
         y = 0.99 * y + 0.01 * y.tanh()
     tape = al.Tape(y, code_limit=100)
-    assert tape.program is None and "replayed from lists" in tape.note and tape.source == ""
-    assert "replayed from lists" in str(tape)
+    assert isinstance(tape.program, al.codegen.ChunkedProgram) and "compiled in 1 chunks" in tape.note
     x.data = 0.7
     value = tape.forward()
     tape.backward()
@@ -212,3 +211,76 @@ def test_derivative_program_docstring_example_runs():
     assert program.forward([w]) == (3.0, 9.0) and program.backward(1.0, (3.0, 9.0), [w]) is True and w.grad == 6.0
     w.grad = 1e308
     assert program.backward(1e308, (3.0, 9.0), [w]) is False and w.grad == 1e308  # inf: nothing changed
+
+
+@pytest.fixture
+def small_chunks(monkeypatch):
+    """Chunks of 5 nodes, so that small graphs exercise what large ones do: windows, far parents, repeats."""
+    from autograd_lite import codegen
+
+    monkeypatch.setattr(codegen, "CHUNK", 5)
+
+
+def compiled_in_chunks(f, recorded, xs):
+    inputs = [Value(x) for x in recorded]
+    tape = al.Tape(f(*inputs), code_limit=0)
+    assert "chunks" in tape.note, tape.note
+    for v, x in zip(inputs, xs):
+        v.data = x
+    value = tape.forward()
+    tape.backward()
+    return value, [v.grad for v in inputs]
+
+
+@given(expressions(max_steps=12), points(3), points(3))
+def test_random_programs_in_chunks_give_the_eager_floats(expr, first, second):
+    """Cut into chunks of 5 nodes (parents in earlier chunks, near and far), the floats are still the eager ones."""
+    from unittest import mock
+
+    from autograd_lite import codegen
+
+    with mock.patch.object(codegen, "CHUNK", 5):
+        assert compiled_in_chunks(expr, first, second) == eager_at(expr, second)
+
+
+def test_a_long_chain_compiles_in_repeated_chunks():
+    """A chain of 3,000 steps over the code limit: three distinct chunk shapes, compiled once each; eager floats."""
+    x = Value(0.5)
+    tape = al.Tape(_chain(x, 3000), code_limit=1000)
+    assert isinstance(tape.program, al.codegen.ChunkedProgram) and tape.program.distinct == 3
+    assert "def forward_chunk(d, b):" in tape.source and "tanh(" in tape.source
+    x.data = 0.8
+    value = tape.forward()
+    tape.backward()
+    assert (value, [x.grad]) == eager_at(lambda v: _chain(v, 3000), [0.8])
+
+
+def test_chunks_that_do_not_repeat_are_replayed_from_lists(small_chunks, monkeypatch):
+    """More distinct chunk shapes than allowed: a note, the list replay, and still the eager floats."""
+    from autograd_lite import codegen
+
+    monkeypatch.setattr(codegen, "MAX_DISTINCT_CHUNKS", 2)
+    xs = [Value(float(i) / 10) for i in range(30)]
+    f = lambda *vs: al.sum_([v * float(i) for i, v in enumerate(vs)]).tanh()
+    tape = al.Tape(f(*xs), code_limit=0)
+    assert tape.program is None and "do not repeat" in tape.note
+    value = tape.forward()
+    tape.backward()
+    assert (value, [v.grad for v in xs]) == eager_at(f, [float(i) / 10 for i in range(30)])
+
+
+def test_errors_in_chunks_are_the_eager_errors(small_chunks):
+    """A domain error inside a chunk raises the eager message; a non-finite gradient names the node."""
+    x = Value(2.0)
+    tape = al.Tape(al.log(x - 1.0) * al.sqrt(x * x - 4.0 + 1.0) + x, code_limit=0)
+    x.data = 0.5
+    with pytest.raises(ValueError, match=r"log: needs x > 0, got x=-0.5"):
+        tape.forward()
+    x.data = 2.0
+    tape.forward()
+    y = Value(2.0)
+    tape = al.Tape(al.sqrt(y * y - 4.0) * 3.0 + y * 0.5, code_limit=0)
+    tape.forward()
+    with pytest.raises(al.NonFiniteGradientError, match="sqrt"):
+        tape.backward()
+    assert y.grad == 0.0
