@@ -24,10 +24,14 @@ def forward(leaves):
     # every node from its inputs, in the order they were recorded
     v1 = w * 3.0  # mul
     v2 = v1 - 1.0  # sub
-    return (w, v1, v2)
+    # every number finite? (an inf or nan makes the sum one): else None, and the tape says where
+    total = sum((v1, v2, ))
+    if total - total:
+        return None
+    return (v2, )
 <BLANKLINE>
 def backward(seed, values, leaves):
-    (w, v1, v2) = values
+    (v2, ) = values
     # the chain rule from the output back: g_n is d(output)/dn
     g_v2 = seed
     g_v1 = g_v2  # sub: ∂v2/∂v1 = 1.0
@@ -50,7 +54,7 @@ import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping, Sequence
+    from collections.abc import Callable, Collection, Mapping, Sequence
     from typing import Any
 
     from .engine import Value
@@ -258,19 +262,22 @@ def _literal(c: float) -> str:
 class DerivativeProgram:
     """The generated source of a graph's forward and backward passes, and the two functions compiled from it.
 
-    ``forward(leaves)`` reads the leaf Values' numbers and returns the number
-    of every node, in graph order. ``backward(seed, values, leaves)`` adds each
-    leaf's gradient into its ``.grad`` and returns True, or, when any of them
-    is inf or nan, changes nothing and returns False.
+    ``forward(leaves)`` reads the leaf Values' numbers, computes every node,
+    and returns the numbers of the nodes in `kept` (or None when some number
+    is inf or nan). ``backward(seed, values, leaves)`` adds each leaf's
+    gradient into its ``.grad`` and returns True, or, when any of them is inf
+    or nan, changes nothing and returns False.
     """
 
-    def __init__(self, generated: tuple[str, dict[str, Any], int]) -> None:
-        source, namespace, lines = generated
+    def __init__(self, generated: tuple[str, dict[str, Any], int, list[Value]]) -> None:
+        source, namespace, lines, kept = generated
         self.source = source
         self.lines = lines
+        #: The nodes whose numbers ``forward`` returns, in order.
+        self.kept = kept
         code = compile(source, "<autograd_lite derivative program>", "exec")
         exec(code, namespace)  # the source was generated just above, from the graph
-        self.forward: Callable[[Sequence[Value]], tuple[float, ...]] = namespace["forward"]
+        self.forward: Callable[[Sequence[Value]], tuple[float, ...] | None] = namespace["forward"]
         self.backward: Callable[[float, Sequence[float], Sequence[Value]], bool] = namespace["backward"]
 
 
@@ -283,11 +290,13 @@ def derivative_program(output: Value, names: Mapping[Value, str] | None = None) 
 
 
 def write_source(
-    order: Sequence[Value], output: Value, names: Mapping[Value, str]
-) -> tuple[str, dict[str, Any], int]:
+    order: Sequence[Value], output: Value, names: Mapping[Value, str], keep: Collection[Value] = ()
+) -> tuple[str, dict[str, Any], int, list[Value]]:
     """The derivative program of the nodes `order` (parents first; `output` among them).
 
-    Returns the source, the names it calls (the rows' functions) and its number of lines.
+    Returns the source, the names it calls (the rows' functions), its number of
+    lines, and the nodes whose numbers ``forward`` returns, in that order: those
+    the backward pass reads, the output, and any in `keep`.
     """
     tracer = _Tracer()
     taken = set(tracer.namespace) | {"forward", "backward", "seed", "values", "leaves", "total"}
@@ -327,14 +336,11 @@ def write_source(
             derivatives[node] = [(d.format(*args, out=name), p) for d, p in derivs[: len(node.parents)]]
         else:
             derivatives[node] = f"{tracer.call_name(op, 'derivs')}({', '.join(args)}, {name})"
-    every = ", ".join(var[node] for node in order)
-    forward.append(f"    return ({every},)" if len(order) == 1 else f"    return ({every})")
-
     backward_lines.append("def backward(seed, values, leaves):")
-    backward_lines.append(f"    ({every},) = values" if len(order) == 1 else f"    ({every}) = values")
     backward_lines.append("    # the chain rule from the output back: g_n is d(output)/dn")
     backward_lines.append(f"    g_{var[output]} = seed")
     written.add(output)
+    reads: list[str] = []  # the derivative expressions: the numbers they read must come from forward
     for node in reversed(order):
         op = node.op
         if op is None or node not in written:
@@ -343,9 +349,11 @@ def write_source(
         local = derivatives[node]
         if isinstance(local, str):  # the derivatives come from a call, once for all inputs
             backward_lines.append(f"    d_{var[node]} = {local}  # {op.name}")
+            reads.append(local)
             local = [(f"d_{var[node]}[{i}]", _ATOM) for i in range(len(node.parents))]
         for i, parent in enumerate(node.parents):
             d, precedence = local[i]
+            reads.append(d)
             target = f"g_{var[parent]}"
             if d == "1.0":
                 term, comment = g, f"{op.name}: ∂{var[node]}/∂{var[parent]} = 1.0"
@@ -372,11 +380,24 @@ def write_source(
     backward_lines += [f"    leaves[{i}].grad = new_{name}" for i, name in enumerate(leaves)]
     backward_lines.append("    return True")
 
+    # forward hands backward only the numbers its derivatives read (and those the tape reads: the output,
+    # the operands of guards), after checking that every number is finite.
+    used = set(re.findall(r"[A-Za-z_]\w*", "\n".join(reads)))
+    kept = [node for node in order if var[node] in used or node is output or node in keep]
+    computed_names = [var[node] for node in order if not node.is_leaf]
+    if computed_names:
+        forward.append("    # every number finite? (an inf or nan makes the sum one): else None, and the tape says where")
+        forward.append(f"    total = sum(({''.join(f'{name}, ' for name in computed_names)}))")
+        forward.append("    if total - total:")
+        forward.append("        return None")
+    forward.append(f"    return ({''.join(f'{var[node]}, ' for node in kept)})")
+    backward_lines.insert(1, f"    ({''.join(f'{var[node]}, ' for node in kept)}) = values")
+
     nodes = len(order)
     head = (f"# The derivative program of a graph of {nodes} node{'s' * (nodes != 1)} "
             f"({len(leaves)} input{'s' * (len(leaves) != 1)}): autograd_lite.compile().")
     source = "\n".join([head, *forward, "", *backward_lines]) + "\n"
-    return source, tracer.namespace, len(forward) + len(backward_lines)
+    return source, tracer.namespace, len(forward) + len(backward_lines), kept
 
 
 # ---------------------------------------------------------------------------
@@ -430,13 +451,14 @@ class ChunkedProgram:
                 f"g every gradient; b is where the chunk starts.\n")
         self.source = head + "\n".join(sources)
 
-    def forward(self, leaves: Sequence[Value]) -> list[float]:
+    def forward(self, leaves: Sequence[Value]) -> list[float] | None:
         d = self._values
         for (pos, _), leaf in zip(self._leaves, leaves):
             d[pos] = leaf.data
         for b, forward, _ in self.chunks:
             forward(d, b)
-        return d
+        total = sum(d)
+        return None if total - total else d  # None: some number is inf or nan
 
     def backward(self, seed: float, values: Sequence[float], leaves: Sequence[Value]) -> bool:
         g = [0.0] * self.size

@@ -29,6 +29,7 @@ an ``if``: the tape cannot see it. (``float(v)`` raises, for the same reason.)
 
 from __future__ import annotations
 
+import contextlib
 import numbers
 import time
 from typing import TYPE_CHECKING
@@ -127,7 +128,6 @@ class Tape:
         self._position = position
         self._lists_built = False  # the flat lists of the reference replay are built when first needed
         self._values: Sequence[float] = [node.data for node in order]  # every node's number, latest pass
-        self._lists_current = False  # whether the lists' numbers match the latest forward pass
         self._current = True  # a forward pass succeeded since the last failure
         #: The generated forward and backward code, or None when the graph is replayed from lists.
         self.program: DerivativeProgram | ChunkedProgram | None = None
@@ -143,9 +143,16 @@ class Tape:
                 self.note = (f"compiled in {len(self.program.chunks):,} chunks, {self.program.distinct} distinct "
                              f"({self.program.lines:,} lines, {self.codegen_seconds:.3f} s to write and compile)")
                 return
-            text = write_source(order, output, names or {})
+            operands = [order[i] for _, left, right in self.guards for i in (left, right) if i is not None]
+            text = write_source(order, output, names or {}, keep=set(operands))
             self.codegen_seconds = time.perf_counter() - begin
             self.program = DerivativeProgram(text)
+            # Where the tape finds the output and the guards' operands among the numbers forward returns.
+            at = {position[node]: i for i, node in enumerate(self.program.kept)}
+            self._program_out = at[self._out]
+            self._program_guards = [
+                (c, at[left], None if right is None else at[right]) for c, left, right in self.guards
+            ]
         except _TooVaried as why:
             self.note = f"{self.size:,} nodes whose chunks do not repeat ({why}): replayed from lists, node by node"
             return
@@ -189,19 +196,29 @@ class Tape:
         Either way the tape refuses `backward` until a forward pass succeeds.
         """
         self._current = False
+        program = self.program
         values: Sequence[float] | None = None
-        if self.program is not None:
-            try:
-                values = self.program.forward(self._leaf_values)
-            except (ArithmeticError, ValueError, TypeError):
-                values = None  # the lists recompute the pass and raise the eager engine's error
-            else:
-                total = sum(values)
-                if total - total:  # an inf or nan somewhere (or only the sum overflowed): let the lists tell
-                    values = None
+        if program is not None:
+            # An error, or None (some number is inf or nan): the lists recompute the pass and raise as eagerly.
+            with contextlib.suppress(ArithmeticError, ValueError, TypeError):
+                values = program.forward(self._leaf_values)
         if values is None:
             values = self._forward_lists()
-        for comparison, left, right in self.guards:
+            out_at, guards = self._out, self.guards
+        elif type(program) is DerivativeProgram:  # it returns only the numbers the tape needs
+            out_at, guards = self._program_out, self._program_guards
+        else:
+            out_at, guards = self._out, self.guards
+        if guards:
+            self._check_guards(values, guards)
+        self._values = values
+        self._current = True
+        out = values[out_at]
+        self.output._data = out  # a finite float, checked above
+        return out
+
+    def _check_guards(self, values: Sequence[float], guards: list[tuple[Comparison, int, int | None]]) -> None:
+        for comparison, left, right in guards:
             a, b = values[left], (comparison.right if right is None else values[right])
             if comparison.compare(a, b) != comparison.outcome:
                 raise BranchChangedError(
@@ -209,25 +226,17 @@ class Tape:
                     f"but was {comparison.outcome} when the graph was recorded, so the program would take another "
                     f"branch; record the graph again and compile that"
                 )
-        self._values = values
-        self._lists_current = self._lists_built and values is self.data  # else the lists hold an older pass
-        self._current = True
-        out = values[self._out]
-        self.output._data = out  # a finite float, checked above
-        return out
 
     def _forward_lists(self) -> list[float]:
         """The forward pass node by node, through `evaluate`: the eager engine's checks and errors."""
         if not self._lists_built:
             self._build_lists()
         data, local = self.data, self.local
-        self._lists_current = False
         with CollectorPaused():
             for i, leaf in self.leaves:
                 data[i] = leaf.data
             for i, op, parents, constants in self.steps:
                 data[i], local[i] = evaluate(op, [data[p] for p in parents] + list(constants))
-        self._lists_current = True
         return data
 
     def backward(self, gradient: float = 1.0) -> None:
@@ -257,7 +266,7 @@ class Tape:
 
     def _backward_lists(self, seed: float) -> list[float]:
         """The chain rule over the flat lists; with every gradient checked when one went inf or nan."""
-        if not self._lists_current:
+        if not self._lists_built or self._values is not self.data:  # the lists hold an older pass
             self._forward_lists()
         grads = [0.0] * self.size
         grads[self._out] = seed
