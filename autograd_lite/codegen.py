@@ -24,7 +24,7 @@ def forward(leaves):
     # every node from its inputs, in the order they were recorded
     v1 = w * 3.0  # mul
     v2 = v1 - 1.0  # sub
-    # every number finite? (an inf or nan makes the sum one): else None, and the tape says where
+    # all finite? (an inf or nan makes the sum one): else None, and the tape says where
     total = sum((v1, v2, ))
     if total - total:
         return None
@@ -386,7 +386,7 @@ def write_source(
     kept = [node for node in order if var[node] in used or node is output or node in keep]
     computed_names = [var[node] for node in order if not node.is_leaf]
     if computed_names:
-        forward.append("    # every number finite? (an inf or nan makes the sum one): else None, and the tape says where")
+        forward.append("    # all finite? (an inf or nan makes the sum one): else None, and the tape says where")
         forward.append(f"    total = sum(({''.join(f'{name}, ' for name in computed_names)}))")
         forward.append("    if total - total:")
         forward.append("        return None")
