@@ -50,7 +50,6 @@ from __future__ import annotations
 
 import builtins
 import keyword
-import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -171,7 +170,7 @@ class _Tracer:
         name = self._names.get(key)
         if name is None:
             base = ("r" if op.flips is not None else "") + op.name + (f"_{kind}" if kind else "")
-            base = re.sub(r"\W", "_", base)
+            base = _word(base)
             if keyword.iskeyword(base) or hasattr(builtins, base):
                 base += "_"  # sum_, abs_: as the library's own functions are named
             name, n = base, 1
@@ -234,6 +233,11 @@ class _Tracer:
             return None
 
 
+def _word(text: str) -> str:
+    """`text` with every character that cannot be in a Python name made an underscore."""
+    return "".join(ch if ch.isalnum() or ch == "_" else "_" for ch in text)
+
+
 def _readable(op: Primitive) -> bool:
     """A row of this library (or one flipped from it), whose functions may be read with placeholders."""
     from .primitives import _user_row
@@ -243,7 +247,7 @@ def _readable(op: Primitive) -> bool:
 
 def _identifier(name: str, taken: set[str]) -> str:
     """`name` made a fresh Python identifier (a user's name for a Value, cleaned up and made unique)."""
-    base = re.sub(r"\W", "_", name) or "x"
+    base = _word(name) or "x"
     reserved = base.startswith(("g_", "d_", "new_"))  # the program's own prefixes, for gradients and sums
     if base[0].isdigit() or keyword.iskeyword(base) or hasattr(builtins, base) or reserved:
         base = f"x_{base}"
@@ -382,6 +386,8 @@ def write_source(
 
     # forward hands backward only the numbers its derivatives read (and those the tape reads: the output,
     # the operands of guards), after checking that every number is finite.
+    import re  # here, not at the top: the engine imports this module, and `re` is slow to import
+
     used = set(re.findall(r"[A-Za-z_]\w*", "\n".join(reads)))
     kept = [node for node in order if var[node] in used or node is output or node in keep]
     computed_names = [var[node] for node in order if not node.is_leaf]
@@ -563,3 +569,65 @@ def _chunk_source(tracer: _Tracer, shape: tuple[Any, ...]) -> str:
         backward.append(f"    g[b - {-low}:b] = ({''.join(f'g_{p}, ' for p in before)})")
     backward += [f"    g[{j}] = g_a{j}" for j in far]
     return "\n".join([*forward, "", *backward]) + "\n"
+
+
+# ---------------------------------------------------------------------------
+# The eager engine's hot path, written from the same rows
+# ---------------------------------------------------------------------------
+
+_EAGER = _Tracer()  # one tracer for every eager function, so the names they call stay distinct
+
+_ARGUMENTS = {"unary": ("a",), "binary": ("a", "b"), "number": ("a", "c")}
+
+
+def eager_function(op: Primitive, kind: str, namespace: dict[str, Any]) -> Callable[..., Any] | None:
+    """A function that applies `op` to Values as `engine._unary`, `_binary` or `_with_number` do, specialised.
+
+    `kind` is "unary" (one Value), "binary" (two Values) or "number" (a Value,
+    then a plain number kept in the node). The value and the local
+    derivatives are written inline, read off the row as `compile()` reads it,
+    so no call to the row's ``derivs`` is left; where the row's value cannot
+    be read, its value function is called, as the engine calls it. If the
+    inline arithmetic raises (an ArithmeticError: a division by zero, an
+    overflow), the engine's own function redoes the node, so its error and its
+    stored ``inf`` are exactly the engine's. None when the derivatives cannot
+    be read (the engine keeps its general function for the row).
+    `namespace` supplies the engine's names (``Value``, ``_new``, ``_mode``, …).
+    """
+    names = _ARGUMENTS[kind]
+    inputs = ["x", "y"] if kind == "binary" else ["x", "c"] if kind == "number" else ["x"]
+    value, derivs = _EAGER.templates(op, len(inputs))
+    if derivs is None:
+        return None
+    row = f"row_{_EAGER.call_name(op)}"
+    out = value.format(*inputs, out="out") if value is not None else f"{_EAGER.call_name(op)}({', '.join(inputs)})"
+    local = [d.format(*inputs, out="out") for d, _ in derivs]
+    general = {"unary": "_unary", "binary": "_binary", "number": "_with_number"}[kind]
+    slots = {"unary": "node._a, node._b, node._da = a, None, da",
+             "binary": "node._a, node._b, node._da, node._db = a, b, da, db",
+             "number": "node._a, node._b, node._da = a, c, da"}[kind]
+    lines = [
+        f"def {kind}_{row}({', '.join(names)}):",
+        "    x = a._data",
+        *(["    y = b._data"] if kind == "binary" else []),
+        "    try:",
+        f"        out = {out}",
+        f"        da = {local[0]}",
+        *([f"        db = {local[1]}"] if kind == "binary" else []),
+        "    except ArithmeticError:",
+        f"        return {general}({row}, {', '.join(names)})",
+        "    if out - out:",
+        f"        raise non_finite_result({row}, ({', '.join(inputs)},), out)",
+        "    if _mode() is not True and not is_recording():",
+        "        return _constant(out)",
+        "    node = _new(Value)",
+        f"    node._data, node.grad, node._op = out, 0.0, {row}",
+        f"    {slots}",
+        "    return node",
+    ]
+    namespace.update(_EAGER.namespace)
+    namespace[row] = op
+    exec(compile("\n".join(lines) + "\n", f"<autograd_lite eager {op.name}>", "exec"), namespace)
+    function: Callable[..., Any] = namespace[f"{kind}_{row}"]
+    function.__doc__ = f"{op.name} of {kind} inputs, written from its row: value {out}; local derivatives {local}."
+    return function

@@ -399,6 +399,43 @@ def _as_value(x: object, where: str) -> Value | None:
     return None if c is None else _constant(c)
 
 
+# -- the hot path, written by the code generator from the same rows ----------------
+#
+# `_unary`, `_binary` and `_with_number` read any row. For the rows that most
+# programs spend their time in, `autograd_lite.codegen` also writes each case
+# out as its own small function, with the row's value and derivatives inline
+# (read off the row exactly as `compile()` reads it: still one place per op),
+# which saves the calls into the row. They fall back on the general functions
+# for every error, so they behave exactly alike (tests/test_codegen.py checks it).
+# Each is written at its first use, so importing the library compiles nothing.
+
+_HOT = {"add", "sub", "mul", "div", "neg", "tanh", "relu", "exp", "log", "sqrt", "sigmoid", "sin", "cos"}
+_generated: dict[str, Any] = {}  # the generated functions' globals, completed once Value exists
+
+
+def _fast(op: Primitive, kind: str) -> Callable[..., Value]:
+    """The generated function for `op` and `kind` ("unary", "binary", "number"), or the general one."""
+    from .codegen import eager_function
+
+    base = op.flips or op
+    function = eager_function(op, kind, _generated) if base.name in _HOT and base is PRIMITIVES[base.name] else None
+    if function is not None:
+        return function
+    general: Any = {"unary": _unary, "binary": _binary, "number": _with_number}[kind]
+    return functools.partial(general, op)
+
+
+def _at_first_use(op: Primitive, kind: str, install: Callable[[Callable[..., Value]], None]) -> Callable[..., Value]:
+    """A stand-in that, called once, gets `_fast(op, kind)`, hands it to `install`, and applies it."""
+
+    def first_use(*args: Any) -> Value:
+        function = _fast(op, kind)
+        install(function)
+        return function(*args)
+
+    return first_use
+
+
 def _operator_pair(op: Primitive) -> tuple[_Operator, _Operator]:
     """The forward and reflected operator methods for a two-input primitive.
 
@@ -409,19 +446,40 @@ def _operator_pair(op: Primitive) -> tuple[_Operator, _Operator]:
     name = op.name
     swapped = op if op in COMMUTATIVE else flipped(op)  # the row for ``number <op> self``
 
+    # The three cases, each replaced by its generated function at its first use.
+    binary: Callable[..., Value]
+    with_number: Callable[..., Value]
+    with_number_first: Callable[..., Value]
+
+    def install_binary(f: Callable[..., Value]) -> None:
+        nonlocal binary
+        binary = f
+
+    def install_with_number(f: Callable[..., Value]) -> None:
+        nonlocal with_number
+        with_number = f
+
+    def install_with_number_first(f: Callable[..., Value]) -> None:
+        nonlocal with_number_first
+        with_number_first = f
+
+    binary = _at_first_use(op, "binary", install_binary)
+    with_number = _at_first_use(op, "number", install_with_number)
+    with_number_first = _at_first_use(swapped, "number", install_with_number_first)
+
     def forward(self: Value, other: Value | float) -> Value:
         if type(other) is Value:
-            return _binary(op, self, other)
+            return binary(self, other)
         if type(other) is float and not other - other:  # the common case, without a call
-            return _with_number(op, self, other)
+            return with_number(self, other)
         c = _plain(other, name)
-        return NotImplemented if c is None else _with_number(op, self, c)
+        return NotImplemented if c is None else with_number(self, c)
 
     def reflected(self: Value, other: Value | float) -> Value:
         if type(other) is float and not other - other:
-            return _with_number(swapped, self, other)
+            return with_number_first(self, other)
         c = _plain(other, name)
-        return NotImplemented if c is None else _with_number(swapped, self, c)
+        return NotImplemented if c is None else with_number_first(self, c)
 
     forward.__name__, reflected.__name__ = f"__{op.name}__", f"__r{op.name}__"
     forward.__doc__ = f"self {op.name} other, recorded as a node."
@@ -516,9 +574,16 @@ def comparisons_of(node: Value) -> list[Comparison]:
 
 def _method(op: Primitive) -> Callable[[Value], Value]:
     """The method ``x.name()`` for a one-input row: the row applied to this Value."""
+    apply_row: Callable[..., Value]
+
+    def install(f: Callable[..., Value]) -> None:
+        nonlocal apply_row
+        apply_row = f
+
+    apply_row = _at_first_use(op, "unary", install)
 
     def method(self: Value) -> Value:
-        return _unary(op, self)
+        return apply_row(self)
 
     method.__name__, method.__qualname__ = op.name, f"Value.{op.name}"  # pickle finds it as Value.<name>
     method.__doc__ = (getattr(P, op.name).__doc__ or op.name).split("\n")[0]  # the function's summary line
@@ -730,7 +795,7 @@ class Value:
         return NotImplemented if base is None else _with_number(flipped(POW), self, base)
 
     def __neg__(self) -> Value:
-        return _unary(NEG, self)
+        return _negate(self)
 
     def __pos__(self) -> Value:
         return self
@@ -884,6 +949,20 @@ class Value:
                 total += leaf.grad
             if total - total:
                 _redo_with_checks(order, leaves, before, seed)
+
+
+_generated.update(
+    Value=Value, _new=_new, _mode=_mode, is_recording=is_recording, _constant=_constant,
+    non_finite_result=non_finite_result, _unary=_unary, _binary=_binary, _with_number=_with_number,
+)  # fmt: skip
+
+
+def _install_negate(f: Callable[..., Value]) -> None:
+    global _negate
+    _negate = f
+
+
+_negate = _at_first_use(NEG, "unary", _install_negate)
 
 
 class _Pickling(threading.local):

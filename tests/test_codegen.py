@@ -284,3 +284,34 @@ def test_errors_in_chunks_are_the_eager_errors(small_chunks):
     with pytest.raises(al.NonFiniteGradientError, match="sqrt"):
         tape.backward()
     assert y.grad == 0.0
+
+
+HOT_CASES = [(name, kind) for name in sorted(al.engine._HOT) for kind in ("unary", "binary", "number", "flipped")
+             if (PRIMITIVES[name].arity == 1) == (kind == "unary")]
+
+
+@pytest.mark.parametrize(("name", "kind"), HOT_CASES, ids=[f"{n}-{k}" for n, k in HOT_CASES])
+@given(data=st.data())
+def test_the_eager_hot_path_is_the_general_one(name, kind, data):
+    """Each generated eager function gives the node the general function gives: value, derivatives, errors."""
+    from autograd_lite import engine
+
+    row = PRIMITIVES[name]
+    if kind == "flipped":
+        row, kind = flipped(row), "number"
+    xs = data.draw(primitive_inputs(name) | st.tuples(*[st.floats(-1e3, 1e3)] * max(row.arity, 1)))
+    if kind == "flipped" or row.flips is not None:
+        xs = xs[::-1]
+    fast = engine._fast(row, kind)
+    general = {"unary": engine._unary, "binary": engine._binary, "number": engine._with_number}[kind]
+    args = [Value(xs[0])] + ([Value(xs[1])] if kind == "binary" else [xs[1]] if kind == "number" else [])
+
+    def outcome(f):
+        try:
+            node = f(*args)
+        except (ArithmeticError, ValueError) as error:
+            return type(error), str(error)
+        return node.data, node.parents, node.local_grads, node.constants, node.op
+
+    assert not isinstance(fast, __import__("functools").partial), "a hot row has no generated function"
+    assert outcome(fast) == outcome(lambda *a: general(row, *a))
