@@ -30,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from workloads import Run, Workload, mg_engine, workloads
+from workloads import Run, Workload, graph_builders, mg_engine, workloads
 
 import autograd_lite as al
 
@@ -162,7 +162,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5, help="interleaved rounds per workload")
     parser.add_argument("--only", help="run only the workload whose name contains this")
     parser.add_argument("--json", help="also write the results to this file")
+    parser.add_argument("--profile", metavar="WORKLOAD", help="where the time of one workload goes, then stop")
     args = parser.parse_args(argv)
+    if args.profile:
+        return profile(args.profile, args.quick, args.repeat)
 
     print(f"Python {platform.python_version()} on {platform.machine()}, {platform.system()}; "
           f"micrograd {'installed' if mg_engine is not None else 'not installed'}")
@@ -207,6 +210,73 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
         print(f"\nwrote {args.json}")
+    return 0
+
+
+def profile(name: str, quick: bool, repeat: int) -> int:
+    """Print where one step of a workload spends its time, eager and compiled (medians of `repeat` runs)."""
+    chosen = [w for w in workloads() if name in w.name]
+    if not chosen:
+        raise SystemExit(f"--profile: no workload named like {name!r}; try " + ", ".join(w.name for w in workloads()))
+    workload = chosen[0]
+    size = workload.small_size if quick else workload.default_size
+    build = graph_builders()[workload.name](size)
+    engine = al.engine
+
+    def timed(f: object) -> float:
+        """Seconds per call of f, over enough calls to last about 20 ms."""
+        calls = 1
+        while True:
+            start = time.perf_counter()
+            for _ in range(calls):
+                f()  # type: ignore[operator]
+            elapsed = time.perf_counter() - start
+            if elapsed > 0.02 or calls >= 1 << 16:
+                return elapsed / calls
+            calls *= 4
+
+    rows: dict[str, list[float]] = {}
+
+    def note(label: str, seconds: float) -> None:
+        rows.setdefault(label, []).append(seconds)
+
+    for _ in range(repeat):
+        out = None
+
+        def record() -> None:
+            nonlocal out
+            out = build()
+
+        note("eager: record the graph (collector on)", timed(record))
+        del out
+        gc.collect()
+        gc.disable()
+        try:
+            note("eager: record the graph (collector off)", timed(record))
+        finally:
+            gc.enable()
+        assert out is not None
+        note("eager: order the graph (topological_order)", timed(lambda: engine.topological_order(out)))
+        note("eager: backward() (ordering + chain rule + checks)", timed(out.backward))
+        tape = al.compile(out)
+        note("compile: write the code", tape.codegen_seconds)
+        note("compile: Python's compile()", tape.compile_seconds)
+        start = time.perf_counter()
+        al.compile(out)
+        note("compile: in all (ordering, guards, code)", time.perf_counter() - start)
+        note("compiled: forward()", timed(tape.forward))
+        note("compiled: backward()", timed(tape.backward))
+        del out, tape
+        gc.collect()
+    print(f"where the time of one step goes: {workload.name}, N = {size}, median of {repeat} runs")
+    for label, seconds in rows.items():
+        print(f"  {label:<52} {format_time(statistics.median(seconds)):>10}")
+    record_on = statistics.median(rows["eager: record the graph (collector on)"])
+    record_off = statistics.median(rows["eager: record the graph (collector off)"])
+    backward = statistics.median(rows["eager: backward() (ordering + chain rule + checks)"])
+    ordering = statistics.median(rows["eager: order the graph (topological_order)"])
+    print(f"  the cycle collector's share of recording: {max(record_on - record_off, 0.0) / record_on:.0%}; "
+          f"ordering's share of backward(): {min(ordering / backward, 1.0):.0%}")
     return 0
 
 

@@ -472,6 +472,33 @@ def mlp_micrograd(size: int) -> Run:
 
 
 # ---------------------------------------------------------------------------
+# Graphs alone, for `run.py --profile`: a function that records the workload's graph once
+# ---------------------------------------------------------------------------
+
+
+def graph_builders() -> dict[str, Callable[[int], Callable[[], al.Value]]]:
+    """For each workload, make(size) -> build(), where build() records the graph of one step and returns its output."""
+
+    def line_fit(size: int) -> Callable[[], al.Value]:
+        w = al.Value(0.5)
+        return lambda: sum((w * x - y) ** 2 for x, y in POINTS) / len(POINTS)
+
+    def chain(size: int) -> Callable[[], al.Value]:
+        def build() -> al.Value:
+            x = al.Value(0.5)
+            for _ in range(size):
+                x = 0.9999 * x + 1e-4 * x.tanh()
+            return x
+
+        return build
+
+    def mlp(size: int) -> Callable[[], al.Value]:
+        return mlp_training_set_up(size)[0]
+
+    return {"line fit": line_fit, "chain": chain, "MLP step": mlp}
+
+
+# ---------------------------------------------------------------------------
 # The list the runner reads
 # ---------------------------------------------------------------------------
 
