@@ -254,17 +254,16 @@ def profile(name: str, quick: bool, repeat: int) -> int:
             note("eager: record the graph (collector off)", timed(record))
         finally:
             gc.enable()
-        out = graph["out"]
-        note("eager: order the graph (topological_order)", timed(lambda: engine.topological_order(out)))  # noqa: B023
-        note("eager: backward() (ordering + chain rule + checks)", timed(out.backward))
+        note("eager: order the graph (topological_order)", timed(lambda: engine.topological_order(graph["out"])))
+        note("eager: backward() (ordering + chain rule + checks)", timed(graph["out"].backward))
         start = time.perf_counter()
-        tape = al.compile(out)
+        tape = al.compile(graph["out"])
         note("compile: in all (ordering, guards, code)", time.perf_counter() - start)
         note("compile: write the code (with Python's compile, for chunks)", tape.codegen_seconds)
         note("compile: Python's compile()", tape.compile_seconds)
         note("compiled: forward()", timed(tape.forward))
         note("compiled: backward()", timed(tape.backward))
-        del out, tape
+        del tape
         graph.clear()
         gc.collect()
     print(f"where the time of one step goes: {workload.name}, N = {size}, median of {repeat} runs")
