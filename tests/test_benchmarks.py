@@ -44,3 +44,12 @@ def test_the_runner_prints_a_table(capsys, tmp_path):
     impls = report["workloads"][0]["implementations"]
     assert impls["hand-written"]["ratio_median"] == 1.0
     assert impls["autograd_lite"]["ratio_median"] > 0
+
+
+def test_the_profile_says_where_the_time_goes(capsys):
+    """run.py --profile prints each phase of one step, eager and compiled, with the collector's share."""
+    assert bench.main(["--profile", "chain", "--quick", "--repeat", "1"]) == 0
+    printed = capsys.readouterr().out
+    for phase in ("record the graph (collector on)", "order the graph", "backward()", "Python's compile()",
+                  "compiled: forward()", "compiled: backward()", "the cycle collector's share"):
+        assert phase in printed, phase
