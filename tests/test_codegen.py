@@ -315,3 +315,26 @@ def test_the_eager_hot_path_is_the_general_one(name, kind, data):
 
     assert not isinstance(fast, __import__("functools").partial), "a hot row has no generated function"
     assert outcome(fast) == outcome(lambda *a: general(row, *a))
+
+
+def test_compile_checks_its_names_and_describes_itself():
+    """compile(names=...) wants Values mapped to strings; a tape's repr says how it runs."""
+    x = Value(1.0)
+    with pytest.raises(TypeError, match="compile: names maps Values to strings"):
+        al.compile(x * 2.0, names={x: 3})
+    with pytest.raises(TypeError, match="compile: names maps Values to strings"):
+        al.compile(x * 2.0, names={"x": "x"})
+    tape = al.compile(x * 2.0)
+    assert repr(tape).startswith("<Tape of 2 nodes; compiled: ") and tape.codegen_seconds >= 0.0
+
+
+def test_a_compiled_tape_keeps_its_guards():
+    """max(a, b) recorded on one side: the compiled tape raises BranchChangedError when the other side wins."""
+    a, b = Value(2.0), Value(1.0)
+    tape = al.compile(max(a, b) * 3.0)
+    assert tape.program is not None
+    b.data = 1.5
+    assert tape.forward() == 6.0
+    b.data = 2.5
+    with pytest.raises(al.BranchChangedError, match="2.5 > 2.0 is now True"):
+        tape.forward()
