@@ -2,11 +2,17 @@
 
 A training loop usually builds the same graph at every step: only the
 parameters' numbers change. `compile(output)` walks the recorded graph of
-`output` once and flattens it into lists: the leaves, and for every other node
-its primitive and the positions of its parents. `Tape.forward()` then
-recomputes every node from the leaves' current ``.data``, reading the same
-table of primitives as the eager engine, and `Tape.backward()` runs the chain
-rule over those lists and adds the gradients into the leaves' ``.grad``.
+`output` once and writes it out as Python (`autograd_lite.codegen`): a
+``forward`` function with one line per node and a ``backward`` function with
+one line per use of the chain rule, read off the same table of primitives as
+the eager engine (`Tape.source` shows them). `Tape.forward()` runs the first
+on the leaves' current ``.data``; `Tape.backward()` runs the second and adds
+the gradients into the leaves' ``.grad``. Both give exactly the eager
+engine's floats. The graph is also kept as flat lists (the leaves, and for
+every other node its primitive and the positions of its parents), replayed
+node by node through `evaluate` when the code meets an error or an inf or
+nan, so that every error is the eager engine's, and for graphs too varied to
+compile.
 
 The control flow is frozen when the graph is recorded, as with
 ``torch.jit.trace``, but never silently. Every comparison of Values made while
