@@ -694,27 +694,27 @@ class Value:
         a two-input row with the number first is recorded `flipped`. In an
         n-ary row, numbers that come before a Value become constant leaves.
         """
-        values: list[Value] = []
-        plain: list[float] = []
+        kinds = tuple(map(type, args))  # (counted in C: a dot product of 32 inputs is called often)
+        m = kinds.count(Value)
+        if m == len(args):  # Values only
+            if m == 1:
+                return _unary(op, args[0])
+            return _binary(op, args[0], args[1]) if m == 2 else _apply_with_numbers(op, args, ())
+        plain = []
         for a in args:
-            if type(a) is Value:
-                values.append(a)
-                continue
-            c = _plain(a, op.name)
-            if c is None:
-                raise TypeError(f"{op.name}: expected a Value or a real number, got {type(a).__name__} {a!r}")
-            plain.append(c)
-        if not plain:
-            if len(values) == 1:
-                return _unary(op, values[0])
-            return _binary(op, values[0], values[1]) if len(values) == 2 else apply(op, *values)
+            if type(a) is not Value:
+                c = _plain(a, op.name)
+                if c is None:
+                    raise TypeError(f"{op.name}: expected a Value or a real number, got {type(a).__name__} {a!r}")
+                plain.append(c)
         if op.arity == 2:  # one Value, one number
-            return _with_number(op, values[0], plain[0]) if type(args[0]) is Value else (
-                _with_number(op if op in COMMUTATIVE else flipped(op), values[0], plain[0])
-            )
-        if all(type(a) is Value for a in args[: len(values)]):  # the numbers all come last
-            return _apply_with_numbers(op, values, plain)
-        return apply(op, *[a if type(a) is Value else _constant(_plain(a, op.name)) for a in args])  # type: ignore[arg-type]
+            if kinds[0] is Value:
+                return _with_number(op, args[0], plain[0])
+            return _with_number(op if op in COMMUTATIVE else flipped(op), args[1], plain[0])
+        if kinds[:m].count(Value) == m:  # the numbers all come after the Values
+            return _apply_with_numbers(op, args[:m], plain)
+        lifted = [a if type(a) is Value else _constant(_plain(a, op.name)) for a in args]  # type: ignore[arg-type]
+        return _apply_with_numbers(op, lifted, ())
 
     # -- what a node is made of (read-only views for the layers above) --------
 
