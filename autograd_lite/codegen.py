@@ -233,6 +233,15 @@ class _Tracer:
             return None
 
 
+def _calls_a_row(name: str) -> bool:
+    """Whether `name` could be what the program calls a row's function by (`tanh`, `rsub`, `exp_derivs_1`)."""
+    from .primitives import PRIMITIVES
+
+    stem = name.rstrip("0123456789").rstrip("_").removesuffix("_derivs").rstrip("_")
+    rows = {*PRIMITIVES, "pow_const", "leaky_relu", "elu"}
+    return stem in rows or stem[1:] in rows or stem.startswith("polygamma")
+
+
 def _word(text: str) -> str:
     """`text` with every character that cannot be in a Python name made an underscore."""
     return "".join(ch if ch.isalnum() or ch == "_" else "_" for ch in text)
@@ -248,7 +257,7 @@ def _readable(op: Primitive) -> bool:
 def _identifier(name: str, taken: set[str]) -> str:
     """`name` made a fresh Python identifier (a user's name for a Value, cleaned up and made unique)."""
     base = _word(name) or "x"
-    reserved = base.startswith(("g_", "d_", "new_"))  # the program's own prefixes, for gradients and sums
+    reserved = base.startswith(("g_", "d_", "new_")) or _calls_a_row(base)  # the program's own names
     if base[0].isdigit() or keyword.iskeyword(base) or hasattr(builtins, base) or reserved:
         base = f"x_{base}"
     candidate, n = base, 1
