@@ -38,8 +38,7 @@ def backward(seed, values, leaves):
     g_w = g_v1 * 3.0  # mul: ∂v1/∂w
     # added into the leaves' .grad only if all stay finite (else a checked pass says where)
     new_w = leaves[0].grad + g_w
-    total = sum((new_w, ))
-    if total - total:
+    if new_w - new_w:
         return False
     leaves[0].grad = new_w
     return True
@@ -387,8 +386,11 @@ def write_source(
     grads = [f"g_{var[node]}" if node in written else "0.0" for node in order if node.is_leaf]
     backward_lines.append("    # added into the leaves' .grad only if all stay finite (else a checked pass says where)")
     backward_lines += [f"    new_{name} = leaves[{i}].grad + {g}" for i, (name, g) in enumerate(zip(leaves, grads))]
-    backward_lines.append(f"    total = sum(({''.join(f'new_{name}, ' for name in leaves)}))")
-    backward_lines.append("    if total - total:")
+    if len(leaves) == 1:
+        backward_lines.append(f"    if new_{leaves[0]} - new_{leaves[0]}:")
+    else:
+        backward_lines.append(f"    total = sum(({''.join(f'new_{name}, ' for name in leaves)}))")
+        backward_lines.append("    if total - total:")
     backward_lines.append("        return False")
     backward_lines += [f"    leaves[{i}].grad = new_{name}" for i, name in enumerate(leaves)]
     backward_lines.append("    return True")

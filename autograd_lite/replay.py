@@ -133,6 +133,7 @@ class Tape:
         self._order = order
         self._position = position
         self._lists_built = False  # the flat lists of the reference replay are built when first needed
+        self._compact = False  # whether the program's forward returns only some nodes' numbers
         self._values: Sequence[float] = [node.data for node in order]  # every node's number, latest pass
         self._current = True  # a forward pass succeeded since the last failure
         #: The generated forward and backward code, or None when the graph is replayed from lists.
@@ -153,6 +154,7 @@ class Tape:
             text = write_source(order, output, names or {}, keep=set(operands))
             self.codegen_seconds = time.perf_counter() - begin
             self.program = DerivativeProgram(text)
+            self._compact = True
             # Where the tape finds the output and the guards' operands among the numbers forward returns.
             at = {position[node]: i for i, node in enumerate(self.program.kept)}
             self._program_out = at[self._out]
@@ -214,7 +216,7 @@ class Tape:
         if values is None:
             values = self._forward_lists()
             out_at, guards = self._out, self.guards
-        elif type(program) is DerivativeProgram:  # it returns only the numbers the tape needs
+        elif self._compact:  # a DerivativeProgram returns only the numbers the tape needs
             out_at, guards = self._program_out, self._program_guards
         else:
             out_at, guards = self._out, self.guards
