@@ -206,6 +206,18 @@ class _Tracer:
                     _active = None
         return self._templates[key]
 
+    def value_code(self, op: Primitive, args: Sequence[str], out: str) -> str:
+        """The expression for the row's value at `args` (names or literals): inline if readable, else a call."""
+        value, _ = self.templates(op, len(args))
+        return value.format(*args, out=out) if value is not None else f"{self.call_name(op)}({', '.join(args)})"
+
+    def local_codes(self, op: Primitive, args: Sequence[str], out: str, parents: int) -> list[tuple[str, int]] | str:
+        """The first `parents` local derivatives as (expression, precedence); or, unreadable, one call for them all."""
+        _, derivs = self.templates(op, len(args))
+        if derivs is None:
+            return f"{self.call_name(op, 'derivs')}({', '.join(args)}, {out})"
+        return [(d.format(*args, out=out), precedence) for d, precedence in derivs[:parents]]
+
     def _value_template(self, op: Primitive, n: int) -> str | None:
         if op.code is not None and op.code[0] is not None:
             return op.code[0]
@@ -264,6 +276,22 @@ def _identifier(name: str, taken: set[str]) -> str:
         candidate, n = f"{base}_{n}", n + 1
     taken.add(candidate)
     return candidate
+
+
+def _chain_rule(target: str, g: str, d: str, precedence: int, first: bool) -> str:
+    """One use of the chain rule as a statement: ``target += g * d`` (``= g * d`` for the first contribution).
+
+    The product is written ``g * d`` with ``d`` computed first, as the eager
+    engine computes ``local * g``; a derivative of 1 or −1 is written without
+    the product (the same float).
+    """
+    if d == "1.0":
+        term = g
+    elif d == "-1.0":
+        return f"{target} = -{g}" if first else f"{target} -= {g}"
+    else:
+        term = f"{g} * {d if precedence > _TIMES else f'({d})'}"
+    return f"{target} = {term}" if first else f"{target} += {term}"
 
 
 def _literal(c: float) -> str:
@@ -337,17 +365,11 @@ def write_source(
         if op is None:
             continue
         args = [var[p] for p in node.parents] + [_literal(c) for c in node.constants]
-        value, derivs = tracer.templates(op, len(args))
         name = var[node]
-        label = op.label_with(node.constants) if op.symbol else op.name
-        if value is not None:
-            forward.append(f"    {name} = {value.format(*args, out=name)}  # {op.name}")
-        else:
-            forward.append(f"    {name} = {tracer.call_name(op)}({', '.join(args)})  # {label}")
-        if derivs is not None:
-            derivatives[node] = [(d.format(*args, out=name), p) for d, p in derivs[: len(node.parents)]]
-        else:
-            derivatives[node] = f"{tracer.call_name(op, 'derivs')}({', '.join(args)}, {name})"
+        called = tracer.templates(op, len(args))[0] is None  # a call names the row; its label says more
+        label = op.label_with(node.constants) if called and op.symbol else op.name
+        forward.append(f"    {name} = {tracer.value_code(op, args, name)}  # {label}")
+        derivatives[node] = tracer.local_codes(op, args, name, len(node.parents))
     backward_lines.append("def backward(seed, values, leaves):")
     backward_lines.append("    # the chain rule from the output back: g_n is d(output)/dn")
     backward_lines.append(f"    g_{var[output]} = seed")
@@ -366,23 +388,10 @@ def write_source(
         for i, parent in enumerate(node.parents):
             d, precedence = local[i]
             reads.append(d)
-            target = f"g_{var[parent]}"
-            if d == "1.0":
-                term, comment = g, f"{op.name}: ∂{var[node]}/∂{var[parent]} = 1.0"
-            elif d == "-1.0":
-                term, comment = f"-{g}", f"{op.name}: ∂{var[node]}/∂{var[parent]} = -1.0"
-            else:
-                # `g * d` computes d first, as the eager engine does: a product or sum in d keeps its parentheses.
-                factor = d if precedence > _TIMES else f"({d})"
-                term, comment = f"{g} * {factor}", f"{op.name}: ∂{var[node]}/∂{var[parent]}"
-            if parent in written:
-                if term.startswith("-"):
-                    backward_lines.append(f"    {target} -= {term[1:]}  # {comment}")
-                else:
-                    backward_lines.append(f"    {target} += {term}  # {comment}")
-            else:
-                backward_lines.append(f"    {target} = {term}  # {comment}")
-                written.add(parent)
+            statement = _chain_rule(f"g_{var[parent]}", g, d, precedence, first=parent not in written)
+            comment = f"{op.name}: ∂{var[node]}/∂{var[parent]}" + (f" = {d}" if d in ("1.0", "-1.0") else "")
+            backward_lines.append(f"    {statement}  # {comment}")
+            written.add(parent)
     grads = [f"g_{var[node]}" if node in written else "0.0" for node in order if node.is_leaf]
     backward_lines.append("    # added into the leaves' .grad only if all stay finite (else a checked pass says where)")
     backward_lines += [f"    new_{name} = leaves[{i}].grad + {g}" for i, (name, g) in enumerate(zip(leaves, grads))]
@@ -540,15 +549,8 @@ def _chunk_source(tracer: _Tracer, shape: tuple[Any, ...]) -> str:
             continue
         op, refs, constants = entry
         args = [name(r) for r in refs] + [_literal(c) for c in constants]
-        value, derivs = tracer.templates(op, len(args))
-        if value is not None:
-            forward.append(f"    n{k} = {value.format(*args, out=f'n{k}')}  # {op.name}")
-        else:
-            forward.append(f"    n{k} = {tracer.call_name(op)}({', '.join(args)})  # {op.name}")
-        if derivs is not None:
-            derivatives.append([(t.format(*args, out=f"n{k}"), p) for t, p in derivs[: len(refs)]])
-        else:
-            derivatives.append(f"{tracer.call_name(op, 'derivs')}({', '.join(args)}, n{k})")
+        forward.append(f"    n{k} = {tracer.value_code(op, args, f'n{k}')}  # {op.name}")
+        derivatives.append(tracer.local_codes(op, args, f"n{k}", len(refs)))
     forward.append(f"    d[b:b + {n}] = ({''.join(f'n{k}, ' for k in range(n))})")
 
     backward = ["def backward_chunk(d, g, b):",
@@ -567,13 +569,7 @@ def _chunk_source(tracer: _Tracer, shape: tuple[Any, ...]) -> str:
             backward.append(f"    d_n{k} = {local}")
             local = [(f"d_n{k}[{i}]", _ATOM) for i in range(len(entry[1]))]
         for ref, (d, precedence) in zip(entry[1], local):
-            if d == "1.0":
-                backward.append(f"    g_{name(ref)} += g_n{k}")
-            elif d == "-1.0":
-                backward.append(f"    g_{name(ref)} -= g_n{k}")
-            else:
-                factor = d if precedence > _TIMES else f"({d})"
-                backward.append(f"    g_{name(ref)} += g_n{k} * {factor}")
+            backward.append(f"    {_chain_rule(f'g_{name(ref)}', f'g_n{k}', d, precedence, first=False)}")
     leaves = [k for k, entry in enumerate(shape) if entry is None]
     backward += [f"    g[b + {k}] = g_n{k}" for k in leaves]
     if before:
@@ -607,12 +603,12 @@ def eager_function(op: Primitive, kind: str, namespace: dict[str, Any]) -> Calla
     """
     names = _ARGUMENTS[kind]
     inputs = ["x", "y"] if kind == "binary" else ["x", "c"] if kind == "number" else ["x"]
-    value, derivs = _EAGER.templates(op, len(inputs))
-    if derivs is None:
+    codes = _EAGER.local_codes(op, inputs, "out", len(inputs))
+    if isinstance(codes, str):  # a call to the row's derivs: nothing to save
         return None
     row = f"row_{_EAGER.call_name(op)}"
-    out = value.format(*inputs, out="out") if value is not None else f"{_EAGER.call_name(op)}({', '.join(inputs)})"
-    local = [d.format(*inputs, out="out") for d, _ in derivs]
+    out = _EAGER.value_code(op, inputs, "out")
+    local = [d for d, _ in codes]
     general = {"unary": "_unary", "binary": "_binary", "number": "_with_number"}[kind]
     slots = {"unary": "node._a, node._b, node._da = a, None, da",
              "binary": "node._a, node._b, node._da, node._db = a, b, da, db",

@@ -713,7 +713,8 @@ class Value:
             return _with_number(op if op in COMMUTATIVE else flipped(op), args[1], plain[0])
         if kinds[:m].count(Value) == m:  # the numbers all come after the Values
             return _apply_with_numbers(op, args[:m], plain)
-        lifted = [a if type(a) is Value else _constant(_plain(a, op.name)) for a in args]  # type: ignore[arg-type]
+        numbers = iter(plain)
+        lifted = [a if type(a) is Value else _constant(next(numbers)) for a in args]
         return _apply_with_numbers(op, lifted, ())
 
     # -- what a node is made of (read-only views for the layers above) --------
