@@ -131,10 +131,8 @@ class Tape:
             self.guards.append((c, position[c.left], position[c.right] if isinstance(c.right, Value) else None))
         self.size = len(order)
         self._order = order
-        self._position = position
         self._lists_built = False  # the flat lists of the reference replay are built when first needed
         self._compact = False  # whether the program's forward returns only some nodes' numbers
-        self._values: Sequence[float] = [node.data for node in order]  # every node's number, latest pass
         self._current = True  # a forward pass succeeded since the last failure
         #: The generated forward and backward code, or None when the graph is replayed from lists.
         self.program: DerivativeProgram | ChunkedProgram | None = None
@@ -142,16 +140,34 @@ class Tape:
         self.note = ""
         #: Seconds spent writing the code, and compiling it with Python's `compile` (together, for chunks).
         self.codegen_seconds = self.compile_seconds = 0.0
+        self._compile(order, position, output, names or {}, code_limit)
+        # The numbers of the latest pass, as the program reads them; until a forward(), those recorded.
+        self._values: Sequence[float]
+        program = self.program
+        if isinstance(program, DerivativeProgram):
+            self._values = tuple(node.data for node in program.kept)
+        elif program is not None:
+            self._values = [node.data for node in order]
+        else:
+            self._build_lists()
+            self.data[:] = [node.data for node in order]
+            self.local[:] = [node.local_grads for node in order]
+            self._values = self.data
+
+    def _compile(
+        self, order: list[Value], position: dict[Value, int], output: Value, names: Mapping[Value, str], limit: int
+    ) -> None:
+        """Write and compile the derivative program (in chunks above `limit` nodes), or say why the lists replay."""
         begin = time.perf_counter()
         try:
-            if self.size > code_limit:
+            if self.size > limit:
                 self.program = ChunkedProgram(order, position, output)
                 self.codegen_seconds = time.perf_counter() - begin
                 self.note = (f"compiled in {len(self.program.chunks):,} chunks, {self.program.distinct} distinct "
                              f"({self.program.lines:,} lines, {self.codegen_seconds:.3f} s to write and compile)")
                 return
             operands = [order[i] for _, left, right in self.guards for i in (left, right) if i is not None]
-            text = write_source(order, output, names or {}, keep=set(operands))
+            text = write_source(order, output, names, keep=set(operands))
             self.codegen_seconds = time.perf_counter() - begin
             self.program = DerivativeProgram(text)
             self._compact = True
@@ -173,7 +189,8 @@ class Tape:
 
     def _build_lists(self) -> None:
         """The flat lists of the reference replay: every computed node's row and parents, numbers, derivatives."""
-        order, position = self._order, self._position
+        order = self._order
+        position = {node: i for i, node in enumerate(order)}
         #: For every computed node in order: its position, its primitive, its parents' positions, its constants.
         self.steps: list[tuple[int, Primitive, tuple[int, ...], tuple[float, ...]]] = [
             (i, node.op, tuple(position[p] for p in node.parents), node.constants)

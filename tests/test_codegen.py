@@ -346,3 +346,30 @@ def test_a_user_name_never_hides_a_function_the_program_calls():
     tape = al.compile(al.exp(x) * al.tanh(y), names={x: "exp", y: "tanh_derivs"})
     assert "x_exp = leaves[0].data" in tape.source and "exp(x_exp)" in tape.source
     assert tape.forward() == math.exp(0.5) * math.tanh(0.2)
+
+
+@pytest.mark.parametrize("limit", [5000, 0], ids=["one function", "chunks"])
+def test_backward_right_after_compile_uses_the_recorded_numbers(limit):
+    """compile() then backward(), with no forward(): the gradients of the graph as it was recorded."""
+    w = Value(0.5)
+    tape = al.Tape(sum((w * x - y) ** 2 for x, y in [(1, 2), (2, 4), (3, 6)]) / 3, code_limit=limit)
+    tape.backward()
+    assert w.grad == -14.0
+
+
+def test_backward_right_after_compile_from_lists():
+    """The same when the graph is replayed from lists (chunks that do not repeat)."""
+    from unittest import mock
+
+    from autograd_lite import codegen
+
+    def f(*vs):
+        return al.sum_([v * (i / 10) for i, v in enumerate(vs)]).tanh()
+
+    xs = [Value(i / 100) for i in range(12)]
+    with mock.patch.object(codegen, "CHUNK", 3), mock.patch.object(codegen, "MAX_DISTINCT_CHUNKS", 1):
+        tape = al.Tape(f(*xs), code_limit=0)
+    assert tape.program is None
+    tape.backward()
+    grads = [x.grad for x in xs]
+    assert grads == eager_at(f, [i / 100 for i in range(12)])[1] and grads[5] > 0.1
