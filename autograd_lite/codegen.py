@@ -453,7 +453,7 @@ class ChunkedProgram:
         self.size = len(order)
         self._out = position[output]
         self._leaves = [(position[node], node) for node in order if node.is_leaf]
-        self._values = [0.0] * self.size
+        self.values = [0.0] * self.size  # every node's number, in graph order
         compiled: dict[tuple[Any, ...], tuple[Callable[..., None], Callable[..., None]]] = {}
         self.chunks: list[tuple[int, Callable[..., None], Callable[..., None]]] = []
         sources: list[str] = []
@@ -478,7 +478,7 @@ class ChunkedProgram:
         self.source = head + "\n".join(sources)
 
     def forward(self, leaves: Sequence[Value]) -> list[float] | None:
-        d = self._values
+        d = self.values
         for (pos, _), leaf in zip(self._leaves, leaves):
             d[pos] = leaf.data
         for b, forward, _ in self.chunks:

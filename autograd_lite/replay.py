@@ -146,8 +146,9 @@ class Tape:
         program = self.program
         if isinstance(program, DerivativeProgram):
             self._values = tuple(node.data for node in program.kept)
-        elif program is not None:
-            self._values = [node.data for node in order]
+        elif program is not None:  # chunks: the program's own list of every node's number
+            program.values[:] = [node.data for node in order]
+            self._values = program.values
         else:
             self._build_lists()
             self.data[:] = [node.data for node in order]
