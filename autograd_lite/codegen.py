@@ -12,8 +12,19 @@ objects that record the arithmetic done to them (`_Code`), so ``lambda a, b,
 out: (b, a)`` becomes ``g_a += g * b`` and ``g_b += g * a``. A function that
 cannot be read so (it compares its input, or calls into C, like
 ``math.tanh``) is called by name from the generated code instead, which is
-just as exact. Piecewise rows that are hot (relu) carry their source form in
-the row (`Primitive.code`), tested against their functions.
+just as exact. Three rows whose functions compare or check carry their source
+form in the row (`Primitive.code`: relu, div, and a whole power), tested
+against their functions.
+
+The module has three writers, which share the way a node's value, its local
+derivatives and a use of the chain rule are written:
+
+* `write_source`: one straight-line function each way, for graphs a reader
+  can take in (`DerivativeProgram`);
+* `ChunkedProgram`: large graphs in chunks that read and write a flat list by
+  slices, each distinct chunk compiled once;
+* `eager_function`: the eager engine's hot path, one small function per row
+  and case, so that eager code also runs the rows' arithmetic inline.
 
 >>> from autograd_lite import Value
 >>> w = Value(2.0)
