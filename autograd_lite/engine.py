@@ -391,14 +391,6 @@ def _plain(x: object, where: str) -> float | None:
     return None
 
 
-def _as_value(x: object, where: str) -> Value | None:
-    """A Value for `x` (a finite plain number becomes a constant leaf), or None for foreign types."""
-    if isinstance(x, Value):
-        return x
-    c = _plain(x, where)
-    return None if c is None else _constant(c)
-
-
 # -- the hot path, written by the code generator from the same rows ----------------
 #
 # `_unary`, `_binary` and `_with_number` read any row. For the rows that most
