@@ -417,6 +417,23 @@ def _fast(op: Primitive, kind: str) -> Callable[..., Value]:
     return functools.partial(general, op)
 
 
+# ``x ** c`` for a constant c: the row `power_by(c)` written out once per exponent, for the first few
+# exponents a program uses (it is a family of rows, one per c, so the table cannot list them ahead).
+_powers: dict[object, Callable[[Value], Value]] = {}  # by exponent (a Value exponent is never a key)
+
+
+def _power(c: float) -> Callable[[Value], Value]:
+    """The function that records ``x ** c``: generated and kept for the first 32 exponents, general after."""
+    from .codegen import eager_function
+
+    row = power_by(c)
+    if len(_powers) >= 32:
+        return functools.partial(_unary, row)
+    function = eager_function(row, "unary", _generated) or functools.partial(_unary, row)
+    _powers[c] = function
+    return function
+
+
 def _at_first_use(op: Primitive, kind: str, install: Callable[[Callable[..., Value]], None]) -> Callable[..., Value]:
     """A stand-in that, called once, gets `_fast(op, kind)`, hands it to `install`, and applies it."""
 
@@ -774,10 +791,13 @@ class Value:
 
     def __pow__(self, other: Value | float) -> Value:
         """``self ** other``: a plain-number exponent is a constant, a Value exponent an input."""
+        power = _powers.get(other)  # an exponent met before (x ** 2 is in every squared error): quick
+        if power is not None:
+            return power(self)
         if isinstance(other, Value):
             return _binary(POW, self, other)
         if (type(other) is int and -1e300 < other < 1e300) or (type(other) is float and not other - other):
-            return _unary(power_by(float(other)), self)  # the common cases, quick
+            return _power(float(other))(self)
         if isinstance(other, numbers.Real):
             return _unary(power_by(_real(other, "pow")), self)
         return NotImplemented

@@ -373,3 +373,19 @@ def test_backward_right_after_compile_from_lists():
     tape.backward()
     grads = [x.grad for x in xs]
     assert grads == eager_at(f, [i / 100 for i in range(12)])[1] and grads[5] > 0.1
+
+
+@given(x=st.floats(-50, 50), c=st.sampled_from([0, 1, 2, 3, 2.0, 0.5, -1, -2.5, 1.5]))
+def test_x_to_a_constant_power_is_the_general_row(x, c):
+    """x ** c through the per-exponent generated function gives the node and the errors the row gives."""
+    from autograd_lite import engine
+    from autograd_lite.primitives import power_by
+
+    def outcome(f):
+        try:
+            node = f()
+        except (ArithmeticError, ValueError) as error:
+            return type(error), str(error)
+        return node.data, node.local_grads, node.op
+
+    assert outcome(lambda: Value(x) ** c) == outcome(lambda: engine._unary(power_by(float(c)), Value(x)))
