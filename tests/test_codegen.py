@@ -328,18 +328,6 @@ def test_compile_checks_its_names_and_describes_itself():
     assert repr(tape).startswith("<Tape of 2 nodes; compiled: ") and tape.codegen_seconds >= 0.0
 
 
-def test_a_compiled_tape_keeps_its_guards():
-    """max(a, b) recorded on one side: the compiled tape raises BranchChangedError when the other side wins."""
-    a, b = Value(2.0), Value(1.0)
-    tape = al.compile(max(a, b) * 3.0)
-    assert tape.program is not None
-    b.data = 1.5
-    assert tape.forward() == 6.0
-    b.data = 2.5
-    with pytest.raises(al.BranchChangedError, match=r"2\.5 > 2\.0 is now True"):
-        tape.forward()
-
-
 def test_a_user_name_never_hides_a_function_the_program_calls():
     """Naming a Value `exp` or `tanh` gives it another name in the code, so the call still reaches the row."""
     x, y = Value(0.5), Value(0.2)

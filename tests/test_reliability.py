@@ -362,6 +362,7 @@ def test_replay_guards_max_of_values():
     """compile(max(a, b)·2), then data that changes the winner: BranchChangedError, not the old winner's value."""
     a, b = Value(1.0), Value(2.0)
     tape = al.compile(max(a * 1.0, b * 1.0) * 2.0)
+    assert tape.program is not None  # the guards hold in compiled code, the default
     b.data = 1.5
     assert tape.forward() == 3.0
     b.data = 0.5
