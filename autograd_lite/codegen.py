@@ -463,7 +463,7 @@ class ChunkedProgram:
         tracer = _Tracer()
         self.size = len(order)
         self._out = position[output]
-        self._leaves = [(position[node], node) for node in order if node.is_leaf]
+        self._leaf_positions = [position[node] for node in order if node.is_leaf]
         self.values = [0.0] * self.size  # every node's number, in graph order
         compiled: dict[tuple[Any, ...], tuple[Callable[..., None], Callable[..., None]]] = {}
         self.chunks: list[tuple[int, Callable[..., None], Callable[..., None]]] = []
@@ -490,7 +490,7 @@ class ChunkedProgram:
 
     def forward(self, leaves: Sequence[Value]) -> list[float] | None:
         d = self.values
-        for (pos, _), leaf in zip(self._leaves, leaves):
+        for pos, leaf in zip(self._leaf_positions, leaves):
             d[pos] = leaf.data
         for b, forward, _ in self.chunks:
             forward(d, b)
@@ -502,7 +502,7 @@ class ChunkedProgram:
         g[self._out] = seed
         for b, _, backward in reversed(self.chunks):
             backward(values, g, b)
-        new = [leaf.grad + g[pos] for (pos, _), leaf in zip(self._leaves, leaves)]
+        new = [leaf.grad + g[pos] for pos, leaf in zip(self._leaf_positions, leaves)]
         total = sum(new)
         if total - total:
             return False

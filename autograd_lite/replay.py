@@ -132,7 +132,9 @@ class Tape:
         self.size = len(order)
         self._order = order
         self._lists_built = False  # the flat lists of the reference replay are built when first needed
-        self._compact = False  # whether the program's forward returns only some nodes' numbers
+        # Where the output and the guards' operands sit among the numbers the program's forward returns:
+        # their graph positions, unless a DerivativeProgram returns only some nodes' numbers (set in _compile).
+        self._program_out, self._program_guards = self._out, self.guards
         self._current = True  # a forward pass succeeded since the last failure
         #: The generated forward and backward code, or None when the graph is replayed from lists.
         self.program: DerivativeProgram | ChunkedProgram | None = None
@@ -171,8 +173,6 @@ class Tape:
             text = write_source(order, output, names, keep=set(operands))
             self.codegen_seconds = time.perf_counter() - begin
             self.program = DerivativeProgram(text)
-            self._compact = True
-            # Where the tape finds the output and the guards' operands among the numbers forward returns.
             at = {position[node]: i for i, node in enumerate(self.program.kept)}
             self._program_out = at[self._out]
             self._program_guards = [
@@ -234,10 +234,8 @@ class Tape:
         if values is None:
             values = self._forward_lists()
             out_at, guards = self._out, self.guards
-        elif self._compact:  # a DerivativeProgram returns only the numbers the tape needs
-            out_at, guards = self._program_out, self._program_guards
         else:
-            out_at, guards = self._out, self.guards
+            out_at, guards = self._program_out, self._program_guards
         if guards:
             self._check_guards(values, guards)
         self._values = values
