@@ -40,6 +40,7 @@ from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
 from . import primitives as P
+from .checks import NonFiniteGradientError, non_finite_gradient, non_finite_result, real, shown
 from .primitives import (
     ABS,
     ADD,
@@ -57,9 +58,7 @@ from .primitives import (
     TRUNC,
     Primitive,
     flipped,
-    non_finite_result,
     power_by,
-    shown,
 )
 
 if TYPE_CHECKING:  # names for annotations only: importing `typing` at run time costs start-up time
@@ -233,32 +232,6 @@ class enable_grad(_Recording):
 # ---------------------------------------------------------------------------
 
 
-def _real(x: object, where: str) -> float:
-    """`x` as a finite Python float, or an exception naming `where` and what was given.
-
-    Real numbers (bool, int, float, Fraction, numpy's numbers) are converted;
-    so is anything with ``.item()`` that gives one, like a numpy scalar. A float32
-    becomes a Python float, so arithmetic never quietly drops precision.
-    """
-    if type(x) is float:
-        f = x
-    elif type(x) is int or isinstance(x, numbers.Real):
-        try:
-            f = float(x)
-        except OverflowError:
-            bits = int(x).bit_length()  # type: ignore[arg-type]  # a Real that overflows is an int
-            raise OverflowError(f"{where}: the {type(x).__name__} ({bits} bits) is too large for a float") from None
-    elif isinstance(x, Value):
-        raise TypeError(f"{where}: expected a real number, got a Value (use .detach() for a new leaf with its number)")
-    elif callable(item := getattr(x, "item", None)) and isinstance(item(), numbers.Real):
-        return _real(item(), where)
-    else:
-        raise TypeError(f"{where}: expected a real number, got {type(x).__name__} {x!r}")
-    if f - f:  # nan, or ±inf: for a finite f, f − f is 0.0
-        raise ValueError(f"{where}: expected a finite number, got {f!r}")
-    return f
-
-
 _new = object.__new__
 
 
@@ -387,7 +360,7 @@ def _plain(x: object, where: str) -> float | None:
     if (type(x) is float and not x - x) or (type(x) is int and -1e300 < x < 1e300):
         return float(x)
     if isinstance(x, numbers.Real):
-        return _real(x, where)
+        return real(x, where)
     return None
 
 
@@ -668,7 +641,7 @@ class Value:
     _guards: list[_Kept]
 
     def __init__(self, data: float) -> None:
-        self._data = _real(data, "Value")
+        self._data = real(data, "Value")
         self.grad = 0.0
         self._op = None
         self._a = None
@@ -729,7 +702,7 @@ class Value:
     # -- what a node is made of (read-only views for the layers above) --------
 
     def _set_data(self, x: float) -> None:
-        self._data = x if type(x) is float and not x - x else _real(x, "Value.data")
+        self._data = x if type(x) is float and not x - x else real(x, "Value.data")
 
     data = property(
         operator.attrgetter("_data"),  # a getter written in C: reading .data costs no Python call
@@ -799,7 +772,7 @@ class Value:
         if (type(other) is int and -1e300 < other < 1e300) or (type(other) is float and not other - other):
             return _power(float(other))(self)
         if isinstance(other, numbers.Real):
-            return _unary(power_by(_real(other, "pow")), self)
+            return _unary(power_by(real(other, "pow")), self)
         return NotImplemented
 
     def __rpow__(self, other: float) -> Value:
@@ -932,7 +905,7 @@ class Value:
         >>> y.backward(); x.grad
         24.0
         """
-        seed = _real(gradient, "backward(gradient)")
+        seed = real(gradient, "backward(gradient)")
         with CollectorPaused():
             order, leaves = _order_and_leaves(self)
             before = [leaf.grad for leaf in leaves]  # to put back if the pass fails
@@ -1007,31 +980,6 @@ def _computed(
     node._data, node.grad, node._op = data, grad, op
     _link(node, parents, local, constants)
     return node
-
-
-class NonFiniteGradientError(FloatingPointError):
-    """A gradient became inf or nan; the message names the node where it first did.
-
-    Raised by `backward`, `differentiate`, `push_forward`, the derivative
-    functions and `Tape.backward`. A zero gradient flowing into an infinite
-    local derivative (√x at 0) contributes nothing and raises nothing.
-    """
-
-
-def non_finite_gradient(
-    where: str, op: Primitive, inputs: Sequence[float], i: int, flowing: float, local: float, before: float
-) -> NonFiniteGradientError:
-    """The error for input `i` of a node of `op` at `inputs`, with `flowing` the gradient coming in."""
-    if op.flips is not None:  # name the row as written, with its inputs in the order written
-        op, inputs, i = op.flips, inputs[::-1], len(inputs) - 1 - i
-    at = f"{op.name}({shown(inputs)})"
-    if local - local:
-        why = f"its derivative with respect to input {i} is infinite there, and a gradient of {flowing!r} flows in"
-    elif (local * flowing) - (local * flowing):
-        why = f"the gradient {flowing!r} flowing in × the local derivative {local!r} of input {i} overflows a float"
-    else:
-        why = f"the gradient of input {i} overflows when {before!r} and {local * flowing!r} are added"
-    return NonFiniteGradientError(f"{where}: the gradient becomes non-finite at {at}: {why}")
 
 
 def checked_chain_rule(
@@ -1288,7 +1236,7 @@ def push_forward(outputs: Sequence[Value], tangents: dict[Value, Any]) -> list[A
     """
     for t in tangents.values():
         if not isinstance(t, Value):
-            _real(t, "push_forward: tangent")
+            real(t, "push_forward: tangent")
     as_values = any(isinstance(t, Value) for t in tangents.values())
     known: dict[Value, Any] = dict(tangents)
     with enable_grad():  # tangents as Values must record their graph, even inside no_grad()
@@ -1339,5 +1287,5 @@ def data_of(x: object, where: str, what: str = "the result") -> float:
     if isinstance(x, Value):
         return x._data
     if isinstance(x, numbers.Real):
-        return _real(x, f"{where}: {what}")
+        return real(x, f"{where}: {what}")
     raise TypeError(f"{where}: {what} must be a Value or a number, got {type(x).__name__}")

@@ -29,6 +29,8 @@ import numbers
 import operator
 from typing import TYPE_CHECKING
 
+from .checks import finite, non_finite_result, shown
+
 if TYPE_CHECKING:  # names for annotations only: importing `typing` at run time costs start-up time
     from collections.abc import Callable, Sequence
     from typing import Any, TypeVar
@@ -195,29 +197,6 @@ class Primitive:
 def _row_named(name: str) -> Primitive:
     """The fixed row called `name` (how a pickle refers to it)."""
     return PRIMITIVES[name]
-
-
-def finite(x: Any, where: str) -> float:
-    """A real number as a finite Python float, or a ValueError naming `where`."""
-    f = x if type(x) is float else float(x)
-    if f - f:
-        raise ValueError(f"{where}: expected a finite number, got {f!r}")
-    return f
-
-
-def shown(xs: Sequence[Any]) -> str:
-    """Inputs for a message: the first six, and how many there are."""
-    text = ", ".join(repr(x) for x in xs[:6])
-    return text if len(xs) <= 6 else f"{text}, … {len(xs)} inputs"
-
-
-def non_finite_result(op: Primitive, xs: Sequence[Any], out: float) -> ArithmeticError | ValueError:
-    """The error for a result that is inf or nan (inputs are finite, so inf is an overflow)."""
-    if op.flips is not None:  # name the row as written, with its inputs in the order written
-        op, xs = op.flips, xs[::-1]
-    if out != out:
-        return ValueError(f"{op.name}: the result is nan for ({shown(xs)})")
-    return OverflowError(f"{op.name}: the result is too large for a float ({out!r}) at ({shown(xs)})")
 
 
 # ---------------------------------------------------------------------------

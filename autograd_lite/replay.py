@@ -39,11 +39,11 @@ import numbers
 import time
 from typing import TYPE_CHECKING
 
+from .checks import BranchChangedError, NonFiniteGradientError
 from .codegen import ChunkedProgram, DerivativeProgram, _TooVaried, write_source
 from .engine import (
     CollectorPaused,
     Comparison,
-    NonFiniteGradientError,
     Value,
     checked_chain_rule,
     comparisons_of,
@@ -58,10 +58,6 @@ if TYPE_CHECKING:
     from .engine import Primitive
 
 __all__ = ["CODE_LIMIT", "BranchChangedError", "Tape", "compile"]
-
-
-class BranchChangedError(RuntimeError):
-    """A comparison made while recording comes out differently on replay: the graph took the other branch."""
 
 
 def _guarded_graph(output: Value) -> tuple[list[Value], list[Comparison]]:

@@ -1,0 +1,120 @@
+"""The checks every number passes where it enters, and the errors that say what went wrong.
+
+autograd_lite never returns a silent nan or inf. Every number that enters the
+library is checked once, where it enters, by `real`: a finite real number
+becomes a Python float, anything else raises naming the call. Every result a
+row computes is checked too, and `non_finite_result` is its error; a gradient
+that becomes inf or nan is `NonFiniteGradientError`, with the message written
+by `non_finite_gradient`. The other modules raise these and only these (or a
+builtin exception naming the operation), so one file says how errors read.
+
+>>> real(3, "Value"), real(2.5, "Value")
+(3.0, 2.5)
+>>> real(float("nan"), "Value")
+Traceback (most recent call last):
+...
+ValueError: Value: expected a finite number, got nan
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # for annotations only: the rows are defined above this module, in `primitives`
+    from collections.abc import Sequence
+    from typing import Any
+
+    from .primitives import Primitive
+
+__all__ = [
+    "BranchChangedError",
+    "NonFiniteGradientError",
+    "finite",
+    "non_finite_gradient",
+    "non_finite_result",
+    "real",
+    "shown",
+]
+
+
+class NonFiniteGradientError(FloatingPointError):
+    """A gradient became inf or nan; the message names the node where it first did.
+
+    Raised by `backward`, `differentiate`, `push_forward`, the derivative
+    functions and `Tape.backward`. A zero gradient flowing into an infinite
+    local derivative (√x at 0) contributes nothing and raises nothing.
+    """
+
+
+class BranchChangedError(RuntimeError):
+    """A comparison made while recording comes out differently on replay: the graph took the other branch."""
+
+
+def real(x: object, where: str) -> float:
+    """`x` as a finite Python float, or an exception naming `where` and what was given.
+
+    Real numbers (bool, int, float, Fraction, numpy's numbers) are converted;
+    so is anything with ``.item()`` that gives one, like a numpy scalar or an
+    array of one element. A float32 becomes a Python float, so arithmetic never
+    quietly drops precision. A Value, an array of several numbers, a string or
+    a complex number is refused with a TypeError saying what was expected.
+    """
+    if type(x) is float:
+        f = x
+    elif type(x) is int or isinstance(x, numbers.Real):
+        try:
+            f = float(x)
+        except OverflowError:
+            bits = int(x).bit_length()  # type: ignore[arg-type]  # a Real that overflows is an int or a ratio
+            raise OverflowError(f"{where}: the {type(x).__name__} ({bits} bits) is too large for a float") from None
+    elif getattr(type(x), "_record_row", None) is not None:  # a Value (or another recording type)
+        raise TypeError(f"{where}: expected a plain number, got a Value (use v.item() for its number)")
+    elif getattr(x, "size", 1) != 1 and hasattr(x, "shape"):  # an array of several numbers
+        raise TypeError(
+            f"{where}: a Value holds one number, got an array of shape {x.shape!r}; "
+            f"pass the array to grad() and friends, which give each element a Value of its own"
+        )
+    elif callable(item := getattr(x, "item", None)) and isinstance(number := item(), numbers.Real):
+        return real(number, where)
+    else:
+        raise TypeError(f"{where}: expected a real number, got {type(x).__name__} {x!r}")
+    if f - f:  # nan, or ±inf: for a finite f, f − f is 0.0
+        raise ValueError(f"{where}: expected a finite number, got {f!r}")
+    return f
+
+
+def finite(x: Any, where: str) -> float:
+    """A plain real number as a finite Python float, or an error naming `where` (`real`, for the rows' own inputs)."""
+    return x if type(x) is float and not x - x else real(x, where)
+
+
+def shown(xs: Sequence[Any]) -> str:
+    """Inputs for a message: the first six, and how many there are."""
+    text = ", ".join(repr(x) for x in xs[:6])
+    return text if len(xs) <= 6 else f"{text}, … {len(xs)} inputs"
+
+
+def non_finite_result(op: Primitive, xs: Sequence[Any], out: float) -> ArithmeticError | ValueError:
+    """The error for a result that is inf or nan (inputs are finite, so inf is an overflow)."""
+    if op.flips is not None:  # name the row as written, with its inputs in the order written
+        op, xs = op.flips, xs[::-1]
+    if out != out:
+        return ValueError(f"{op.name}: the result is nan for ({shown(xs)})")
+    return OverflowError(f"{op.name}: the result is too large for a float ({out!r}) at ({shown(xs)})")
+
+
+def non_finite_gradient(
+    where: str, op: Primitive, inputs: Sequence[float], i: int, flowing: float, local: float, before: float
+) -> NonFiniteGradientError:
+    """The error for input `i` of a node of `op` at `inputs`, with `flowing` the gradient coming in."""
+    if op.flips is not None:  # name the row as written, with its inputs in the order written
+        op, inputs, i = op.flips, inputs[::-1], len(inputs) - 1 - i
+    at = f"{op.name}({shown(inputs)})"
+    if local - local:
+        why = f"its derivative with respect to input {i} is infinite there, and a gradient of {flowing!r} flows in"
+    elif (local * flowing) - (local * flowing):
+        why = f"the gradient {flowing!r} flowing in × the local derivative {local!r} of input {i} overflows a float"
+    else:
+        why = f"the gradient of input {i} overflows when {before!r} and {local * flowing!r} are added"
+    return NonFiniteGradientError(f"{where}: the gradient becomes non-finite at {at}: {why}")
