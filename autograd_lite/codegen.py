@@ -636,7 +636,7 @@ def eager_function(op: Primitive, kind: str, namespace: dict[str, Any]) -> Calla
         f"        return {general}({row}, {', '.join(names)})",
         "    if out - out:",
         f"        raise non_finite_result({row}, ({', '.join(inputs)},), out)",
-        "    if _mode() is not True and not is_recording():",
+        "    if not recording():",
         "        return _constant(out)",
         "    node = _new(Value)",
         f"    node._data, node.grad, node._op = out, 0.0, {row}",

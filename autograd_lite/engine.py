@@ -36,11 +36,11 @@ import numbers
 import operator
 import sys
 import threading
-from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
 from . import primitives as P
 from .checks import NonFiniteGradientError, non_finite_gradient, non_finite_result, real, shown
+from .grad_mode import enable_grad, is_recording, no_grad, recording
 from .primitives import (
     ABS,
     ADD,
@@ -63,7 +63,6 @@ from .primitives import (
 
 if TYPE_CHECKING:  # names for annotations only: importing `typing` at run time costs start-up time
     from collections.abc import Callable, Hashable, Iterable, Sequence
-    from types import FrameType
     from typing import Any
 
     _Operator = Callable[["Value", "Value | float"], "Value"]
@@ -86,146 +85,6 @@ __all__ = [
     "push_forward",
     "topological_order",
 ]
-
-# ---------------------------------------------------------------------------
-# 1. Recording on and off
-#
-# Whether operations record the graph is a context variable, so each thread
-# and each asyncio task has its own: one thread inside `no_grad()` never
-# changes what another records. The open `with` blocks of a context are kept
-# as a stack of switches, each (on, the manager that opened it, the frame of a
-# generator or coroutine that opened it, else None), innermost last. Leaving
-# a block removes its own switch, so managers can be nested, reused and
-# shared. A switch opened inside a generator counts only while that generator
-# runs: while it is suspended at a `yield`, its caller sees its own state,
-# except in a generator that is a context manager (driven by an `__enter__`,
-# as `@contextlib.contextmanager` does), whose block is meant for its caller.
-# ---------------------------------------------------------------------------
-
-_Switch = tuple[bool, object, "FrameType | None"]
-_switches: ContextVar[tuple[_Switch, ...]] = ContextVar("autograd_lite_switches", default=())
-# What `is_recording()` answers, kept ready: True or False, or None while a
-# generator's switch is open and the answer depends on whether it is running.
-_state: ContextVar[bool | None] = ContextVar("autograd_lite_recording", default=True)
-_mode = _state.get  # read once per operation: `_mode() is True` is the fast path
-
-# The code flags of frames that can be suspended: generators, coroutines,
-# iterable coroutines and async generators (inspect.CO_GENERATOR and friends).
-_SUSPENDABLE = 0x20 | 0x80 | 0x100 | 0x200
-
-
-def is_recording() -> bool:
-    """False inside ``no_grad()``, True otherwise (and inside ``enable_grad()``), for this thread or task."""
-    state = _state.get()
-    if state is not None:
-        return state
-    for on, _, frame in reversed(_switches.get()):
-        if frame is None or frame.f_back is not None:  # a suspended generator's frame has no caller
-            return on
-    return True
-
-
-def _is_context_manager(frame: FrameType) -> bool:
-    """A generator frame run by an ``__enter__`` (``@contextmanager``): its block is for the caller's with body."""
-    caller = frame.f_back
-    return caller is not None and caller.f_code.co_name in ("__enter__", "__aenter__")
-
-
-def _set_switches(switches: tuple[_Switch, ...]) -> None:
-    _switches.set(switches)
-    if any(frame is not None for _, _, frame in switches):
-        _state.set(None)
-    else:
-        _state.set(switches[-1][0] if switches else True)
-
-
-class _Recording:
-    """Set whether operations record the graph inside a ``with`` block (or a decorated function)."""
-
-    __slots__ = ()
-    _on = True
-
-    def __new__(cls, func: Callable[..., Any] | None = None) -> Any:
-        # `@no_grad` without parentheses decorates at once, as `@no_grad()` does.
-        manager = super().__new__(cls)
-        return manager if func is None else manager(func)
-
-    def __enter__(self) -> None:
-        frame = sys._getframe(1)
-        suspendable = frame if frame.f_code.co_flags & _SUSPENDABLE and not _is_context_manager(frame) else None
-        _set_switches((*_switches.get(), (self._on, self, suspendable)))
-
-    def __exit__(self, *exc_info: object) -> None:
-        switches = _switches.get()
-        for i in reversed(range(len(switches))):
-            if switches[i][1] is self:  # this manager's innermost switch
-                _set_switches(switches[:i] + switches[i + 1 :])
-                return
-
-    def __call__(self, func: Callable[..., Any]) -> Callable[..., Any]:
-        """Use as a decorator: the whole call runs inside the block (a generator: each time it runs)."""
-        import inspect  # only when decorating: it is slow to import
-
-        if inspect.isasyncgenfunction(func):
-            raise TypeError(f"{type(self).__name__}: cannot decorate an async generator; use a with block inside it")
-        if inspect.isgeneratorfunction(func):
-
-            def generator(*args: Any, **kwargs: Any) -> Any:
-                with self:  # a switch in a generator frame: it counts only while the generator runs
-                    return (yield from func(*args, **kwargs))
-
-            return functools.wraps(func)(generator)
-        if inspect.iscoroutinefunction(func):
-
-            async def coroutine(*args: Any, **kwargs: Any) -> Any:
-                with self:
-                    return await func(*args, **kwargs)
-
-            return functools.wraps(func)(coroutine)
-
-        def function(*args: Any, **kwargs: Any) -> Any:
-            with self:
-                return func(*args, **kwargs)
-
-        wrapped: Callable[..., Any] = functools.wraps(func)(function)
-        return wrapped
-
-
-class no_grad(_Recording):
-    """Inside ``with no_grad():`` operations compute values but record no graph.
-
-    Results are leaves, so nothing inside is differentiated and no memory is
-    spent on nodes. Recording resumes on leaving the block, even after an
-    error. Blocks nest, one manager can be reused, and the setting belongs to
-    the thread (or asyncio task) that opened the block, as PyTorch's grad mode
-    does. ``@no_grad()`` (or ``@no_grad``) decorates a function instead.
-
-    >>> x = Value(2.0)
-    >>> with no_grad():
-    ...     y = x * x
-    >>> y.is_leaf
-    True
-    >>> @no_grad()
-    ... def square(v):
-    ...     return v * v
-    >>> square(x).is_leaf, (x * x).is_leaf
-    (True, False)
-    """
-
-    __slots__ = ()
-    _on = False
-
-
-class enable_grad(_Recording):
-    """Inside ``with enable_grad():`` operations record the graph, even within ``no_grad()``.
-
-    The derivative functions (`grad` and friends) use it, so that they work
-    wherever they are called.
-    """
-
-    __slots__ = ()
-    _on = True
-
 
 # ---------------------------------------------------------------------------
 # 2. Value
@@ -254,7 +113,7 @@ def _unary(op: Primitive, a: Value) -> Value:
     out = op.value(x)
     if out - out:  # nan or ±inf
         raise non_finite_result(op, (x,), out)
-    if _mode() is not True and not is_recording():
+    if not recording():
         return _constant(out)
     try:
         (local,) = op.derivs(x, out)
@@ -271,7 +130,7 @@ def _binary(op: Primitive, a: Value, b: Value) -> Value:
     out = op.value(x, y)
     if out - out:  # nan or ±inf
         raise non_finite_result(op, (x, y), out)
-    if _mode() is not True and not is_recording():
+    if not recording():
         return _constant(out)
     try:
         da, db = op.derivs(x, y, out)
@@ -293,7 +152,7 @@ def _with_number(op: Primitive, a: Value, c: float) -> Value:
     out = op.value(x, c)
     if out - out:  # nan or ±inf
         raise non_finite_result(op, (x, c), out)
-    if _mode() is not True and not is_recording():
+    if not recording():
         return _constant(out)
     try:
         local = op.derivs(x, c, out)[0]
@@ -332,9 +191,9 @@ def apply(op: Primitive, *args: Value) -> Value:
 
 def _apply_with_numbers(op: Primitive, args: Sequence[Value], numbers: Sequence[float]) -> Value:
     """Apply any primitive to Values followed by plain numbers, recording a node whose parents are the Values."""
-    recording = _mode() is True or is_recording()
-    out, local = evaluate(op, [a._data for a in args] + list(numbers), derivatives=recording)
-    if not recording:
+    on = recording()
+    out, local = evaluate(op, [a._data for a in args] + list(numbers), derivatives=on)
+    if not on:
         return _constant(out)
     node = _new(Value)
     node._data, node.grad, node._op = out, 0.0, op
@@ -581,7 +440,7 @@ def _comparison(compare: Callable[[Any, Any], bool], symbol: str) -> Callable[[V
         else:
             return NotImplemented  # type: ignore[no-any-return]  # lets Python try the other side
         outcome = compare(self._data, right)
-        if _mode() is True or is_recording():
+        if recording():
             _remember(symbol, compare, self, other, outcome)
         return outcome
 
@@ -852,7 +711,7 @@ class Value:
     def __bool__(self) -> bool:
         """``v.data != 0``, remembered while recording like a comparison (``if v:`` takes a branch)."""
         outcome = self._data != 0.0
-        if _mode() is True or is_recording():
+        if recording():
             _remember("!=", operator.ne, self, 0.0, outcome)
         return outcome
 
@@ -938,7 +797,7 @@ class Value:
 
 
 _generated.update(
-    Value=Value, _new=_new, _mode=_mode, is_recording=is_recording, _constant=_constant,
+    Value=Value, _new=_new, recording=recording, _constant=_constant,
     non_finite_result=non_finite_result, _unary=_unary, _binary=_binary, _with_number=_with_number,
 )  # fmt: skip
 

@@ -106,8 +106,8 @@ def test_one_manager_reused_in_nested_blocks_restores_recording():
     assert al.is_recording()
 
 
-def test_a_suspended_generator_does_not_leak_no_grad_to_its_caller():
-    """A generator paused at a yield inside no_grad(): its caller still records; the generator does not."""
+def test_a_block_left_open_at_a_yield_holds_for_the_caller_until_the_generator_leaves_it():
+    """A with block is in force from entry to exit, as PyTorch's: a generator paused inside one leaves it open."""
 
     def numbers():
         with al.no_grad():
@@ -116,13 +116,64 @@ def test_a_suspended_generator_does_not_leak_no_grad_to_its_caller():
 
     gen = numbers()
     assert next(gen) is False
+    assert not al.is_recording()  # the generator's block is still open
+    assert next(gen) is False
+    gen.close()  # leaving the block restores the caller's setting
     assert al.is_recording()
-    x = Value(3.0)
-    (x * x).backward()
-    assert x.grad == 6.0
+
+
+@pytest.mark.parametrize("opening", ["direct", "helper", "exit_stack"])
+def test_a_decorated_generator_records_nothing_while_it_runs_and_leaves_its_caller_recording(opening):
+    """@no_grad() on a generator function holds on every resume and is lifted at every yield, however it is opened."""
+
+    @contextlib.contextmanager
+    def quietly():
+        with al.no_grad():
+            yield
+
+    @al.no_grad()
+    def steps(w):
+        if opening == "direct":
+            yield (w * w).is_leaf
+        elif opening == "helper":
+            with quietly():
+                yield (w * w).is_leaf
+        else:
+            with contextlib.ExitStack() as stack:
+                stack.enter_context(al.no_grad())
+                yield (w * w).is_leaf
+        yield al.is_recording()
+
+    w = Value(1.0)
+    gen = steps(w)
+    assert next(gen) is True
+    loss = w * -1.0  # the caller records while the generator is paused
+    loss.backward()
+    assert w.grad == -1.0 and al.is_recording()
     assert next(gen) is False
     gen.close()
     assert al.is_recording()
+
+
+def test_a_decorated_generator_passes_sent_values_throws_and_its_return_value():
+    """The wrapper of a decorated generator forwards send(), throw() and the return value."""
+
+    @al.no_grad()
+    def echo():
+        received = yield "ready"
+        try:
+            yield received
+        except KeyError:
+            yield "caught"
+        return "done"
+
+    gen = echo()
+    assert next(gen) == "ready"
+    assert gen.send(5) == 5
+    assert gen.throw(KeyError("k")) == "caught"
+    with pytest.raises(StopIteration) as stop:
+        next(gen)
+    assert stop.value.value == "done" and al.is_recording()
 
 
 def test_context_managers_built_from_generators_apply_to_their_with_body():
