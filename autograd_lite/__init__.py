@@ -42,23 +42,11 @@ True
 from typing import TYPE_CHECKING
 
 from . import optim
-from .engine import (
-    NonFiniteGradientError,
-    Value,
-    differentiate,
-    enable_grad,
-    is_recording,
-    no_grad,
-    push_forward,
-    topological_order,
-)
+from .checks import BranchChangedError, NonFiniteGradientError
+from .engine import Value, topological_order
 from .explain import explain
 from .functional import grad, hessian, hessian_vector_product, hvp, jacobian, jvp, value_and_grad
-from .numeric import GradcheckError, gradcheck, numeric_grad
-from .optim import SGD, Adam, TrialAndError
-from .primitives import (
-    PRIMITIVES,
-    Primitive,
+from .functions import (
     abs_,
     acos,
     acosh,
@@ -99,7 +87,6 @@ from .primitives import (
     maximum,
     minimum,
     polygamma,
-    primitive,
     relu,
     round_,
     sigmoid,
@@ -110,13 +97,19 @@ from .primitives import (
     softmax,
     softplus,
     sqrt,
+    stop_gradient,
     sum_,
     tan,
     tanh,
     trigamma,
     trunc,
 )
-from .replay import BranchChangedError, Tape, compile
+from .grad_mode import enable_grad, is_recording, no_grad
+from .higher import differentiate, push_forward
+from .numeric import GradcheckError, gradcheck, numeric_grad
+from .optim import SGD, Adam, TrialAndError
+from .primitives import PRIMITIVES, Primitive, primitive
+from .replay import Tape, compile
 from .tree import tree_flatten, tree_map, tree_unflatten
 
 if TYPE_CHECKING:
@@ -214,6 +207,7 @@ __all__ = [
     "softmax",
     "softplus",
     "sqrt",
+    "stop_gradient",
     "sum_",
     "tan",
     "tanh",

@@ -8,7 +8,7 @@ a table, just arithmetic on local variables.
 
 The code is *read off the table of primitives*, not written a second time:
 each row's value and derivative functions are called once with placeholder
-objects that record the arithmetic done to them (`_Code`), so ``lambda a, b,
+objects that record the arithmetic done to them (`autograd_lite.rowtext`), so ``lambda a, b,
 out: (b, a)`` becomes ``g_a += g * b`` and ``g_b += g * a``. A function that
 cannot be read so (it compares its input, or calls into C, like
 ``math.tanh``) is called by name from the generated code instead, which is
@@ -16,15 +16,16 @@ just as exact. Three rows whose functions compare or check carry their source
 form in the row (`Primitive.code`: relu, div, and a whole power), tested
 against their functions.
 
-The module has three writers, which share the way a node's value, its local
+The module has two writers, which share the way a node's value, its local
 derivatives and a use of the chain rule are written:
 
 * `write_source`: one straight-line function each way, for graphs a reader
   can take in (`DerivativeProgram`);
 * `ChunkedProgram`: large graphs in chunks that read and write a flat list by
-  slices, each distinct chunk compiled once;
-* `eager_function`: the eager engine's hot path, one small function per row
-  and case, so that eager code also runs the rows' arithmetic inline.
+  slices, each distinct chunk compiled once.
+
+Rows are read through `autograd_lite.rowtext`, as the eager engine's fast
+path (`autograd_lite.fast`) reads them.
 
 >>> from autograd_lite import Value
 >>> w = Value(2.0)
@@ -62,223 +63,28 @@ import builtins
 import keyword
 from typing import TYPE_CHECKING
 
+from .engine import topological_order
+from .primitives import PRIMITIVES
+from .rowtext import ATOM, TIMES, Tracer, word
+
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection, Mapping, Sequence
     from typing import Any
 
     from .engine import Value
-    from .primitives import Primitive
 
 __all__ = ["CHUNK", "ChunkedProgram", "DerivativeProgram", "derivative_program"]
 
-# An expression longer than this many operations is called, not written out: Python's compiler
-# recurses on nested expressions (a dot product of 1,000 inputs would pass its limit).
-_MAX_OPERATIONS = 200
-
-
-class _Untraceable(Exception):
-    """A value or derivative function did something a placeholder cannot record (a comparison, a C call)."""
-
-
-# Python's operator precedence, for as few parentheses as keep the meaning.
-_ATOM, _POWER, _UNARY, _TIMES, _PLUS = 9, 7, 6, 5, 4
-
-
-class _Code:
-    """A placeholder for a float: arithmetic on it builds the source text of that arithmetic.
-
-    Only what keeps the float result exact is recorded: operators, and calls of
-    other rows (the derivative of sin calls cos). Anything else (comparing it,
-    turning it into a float for a C function) raises `_Untraceable`, and the
-    function is called by name instead.
-    """
-
-    __slots__ = ("operations", "precedence", "text")
-
-    def __init__(self, text: str, precedence: int = _ATOM, operations: int = 0) -> None:
-        self.text, self.precedence, self.operations = text, precedence, operations
-        if operations > _MAX_OPERATIONS:
-            raise _Untraceable("expression too long")
-
-    def __repr__(self) -> str:
-        return self.text
-
-    def __neg__(self) -> _Code:
-        return _Code(f"-{_wrap(self, _UNARY - 1)}", _UNARY, self.operations + 1)
-
-    def __pos__(self) -> _Code:
-        return self
-
-
-def _operand(x: Any) -> _Code:
-    if type(x) is _Code:
-        return x
-    if type(x) is float or type(x) is int:
-        if x - x:  # inf and nan have no literal
-            raise _Untraceable("non-finite constant")
-        text = repr(float(x)) if type(x) is float else repr(x)
-        return _Code(text, _UNARY if text.startswith("-") else _ATOM)
-    raise _Untraceable(f"cannot record {type(x).__name__}")
-
-
-def _wrap(x: _Code, tighter_than: int) -> str:
-    return x.text if x.precedence > tighter_than else f"({x.text})"
-
-
-def _infix(symbol: str, precedence: int) -> tuple[Callable[[Any, Any], _Code], Callable[[Any, Any], _Code]]:
-    def make(left: Any, right: Any) -> _Code:
-        a, b = _operand(left), _operand(right)
-        if precedence == _POWER:  # right-associative, and binds tighter than a unary minus on its left
-            text = f"{_wrap(a, _POWER)} ** {_wrap(b, _UNARY - 1)}"
-        else:  # left-associative: the right operand needs parentheses at the same precedence
-            text = f"{_wrap(a, precedence - 1)} {symbol} {_wrap(b, precedence)}"
-        return _Code(text, precedence, a.operations + b.operations + 1)
-
-    return make, lambda self, other: make(other, self)
-
-
-def _refuse(self: _Code, *args: Any) -> Any:
-    raise _Untraceable("a placeholder cannot be compared or converted")
-
-
-for _name, (_symbol, _precedence) in {
-    "add": ("+", _PLUS), "sub": ("-", _PLUS), "mul": ("*", _TIMES), "truediv": ("/", _TIMES), "pow": ("**", _POWER),
-}.items():  # fmt: skip
-    _forward, _reflected = _infix(_symbol, _precedence)
-    setattr(_Code, f"__{_name}__", _forward)
-    setattr(_Code, f"__r{_name}__", _reflected)
-for _name in ("eq", "ne", "lt", "le", "gt", "ge", "bool", "float", "int", "index", "abs", "floordiv", "mod"):
-    setattr(_Code, f"__{_name}__", _refuse)
-for _name in ("floordiv", "mod"):
-    setattr(_Code, f"__r{_name}__", _refuse)
-_Code.__hash__ = None  # type: ignore[assignment]
-
-
-def _record_row(op: Primitive, args: Sequence[Any]) -> _Code:
-    # A row called on a placeholder (the derivative of sin calls cos): `Primitive.__call__` asks the
-    # placeholder's type to record it, as it asks a Value's; the tracer at work writes a call.
-    if _active is None:
-        raise _Untraceable("no tracer at work")
-    return _active.record_row(op, args)
-
-
-_Code._record_row = staticmethod(_record_row)  # type: ignore[attr-defined]
-_active: _Tracer | None = None
-
-
-class _Tracer:
-    """Reads rows into code: the row's value and derivatives as expressions of its arguments' names."""
-
-    def __init__(self) -> None:
-        self.namespace: dict[str, Any] = {}  # what the generated code calls, by name
-        self._names: dict[int, str] = {}  # id(row) -> the name its value function is called by
-        self._templates: dict[tuple[int, int], tuple[str | None, list[tuple[str, int]] | None]] = {}
-
-    def call_name(self, op: Primitive, kind: str = "") -> str:
-        """A name in the namespace for the row's value function (or, with kind="derivs", its derivatives)."""
-        key = id(op) if not kind else -id(op)
-        name = self._names.get(key)
-        if name is None:
-            base = ("r" if op.flips is not None else "") + op.name + (f"_{kind}" if kind else "")
-            base = _word(base)
-            if keyword.iskeyword(base) or hasattr(builtins, base):
-                base += "_"  # sum_, abs_: as the library's own functions are named
-            name, n = base, 1
-            while name in self.namespace:
-                name, n = f"{base}_{n}", n + 1
-            self.namespace[name] = op.derivs if kind else op.value
-            self._names[key] = name
-        return name
-
-    def record_row(self, op: Primitive, args: Sequence[Any]) -> _Code:
-        """A row called inside a derivative (the derivative of sin calls cos): a call to its value function."""
-        if op.arity >= 0 and len(args) != op.arity:
-            raise _Untraceable("wrong number of arguments")
-        inner = [_operand(a) for a in args]
-        text = f"{self.call_name(op)}({', '.join(a.text for a in inner)})"
-        return _Code(text, _ATOM, sum(a.operations for a in inner) + 1)
-
-    def templates(self, op: Primitive, n: int) -> tuple[str | None, list[tuple[str, int]] | None]:
-        """The row's value and derivatives as format strings of ``{0}``…``{n-1}`` and ``{out}``; None where unreadable.
-
-        Only the library's own rows are read so; a user's row (`primitive`) is always called by name,
-        since its functions are not known to be free of side effects.
-        """
-        global _active
-        key = (id(op), n)
-        if key not in self._templates:
-            if not _readable(op):
-                self._templates[key] = (None, None)
-            else:
-                _active = self
-                try:
-                    self._templates[key] = (self._value_template(op, n), self._derivs_template(op, n))
-                finally:
-                    _active = None
-        return self._templates[key]
-
-    def value_code(self, op: Primitive, args: Sequence[str], out: str) -> str:
-        """The expression for the row's value at `args` (names or literals): inline if readable, else a call."""
-        value, _ = self.templates(op, len(args))
-        return value.format(*args, out=out) if value is not None else f"{self.call_name(op)}({', '.join(args)})"
-
-    def local_codes(self, op: Primitive, args: Sequence[str], out: str, parents: int) -> list[tuple[str, int]] | str:
-        """The first `parents` local derivatives as (expression, precedence); or, unreadable, one call for them all."""
-        _, derivs = self.templates(op, len(args))
-        if derivs is None:
-            return f"{self.call_name(op, 'derivs')}({', '.join(args)}, {out})"
-        return [(d.format(*args, out=out), precedence) for d, precedence in derivs[:parents]]
-
-    def _value_template(self, op: Primitive, n: int) -> str | None:
-        if op.code is not None and op.code[0] is not None:
-            return op.code[0]
-        try:
-            out: Any = op.value(*[_Code(f"{{{i}}}") for i in range(n)])
-            return out.text if isinstance(out, _Code) else None
-        except _Untraceable:
-            return None
-        except (TypeError, ValueError, ArithmeticError, AttributeError):
-            return None
-
-    def _derivs_template(self, op: Primitive, n: int) -> list[tuple[str, int]] | None:
-        # Each derivative with its precedence, to know when `g * d` needs parentheses.
-        if op.code is not None and op.code[1] is not None:
-            return [(d, 0) for d in op.code[1]]
-        try:
-            local = op.derivs(*[_Code(f"{{{i}}}") for i in range(n)], _Code("{out}"))
-            if not isinstance(local, tuple) or len(local) != n:
-                return None
-            return [(code.text, code.precedence) for code in map(_operand, local)]
-        except _Untraceable:
-            return None
-        except (TypeError, ValueError, ArithmeticError, AttributeError):
-            return None
-
-
 def _calls_a_row(name: str) -> bool:
     """Whether `name` could be what the program calls a row's function by (`tanh`, `rsub`, `exp_derivs_1`)."""
-    from .primitives import PRIMITIVES
-
     stem = name.rstrip("0123456789").rstrip("_").removesuffix("_derivs").rstrip("_")
     rows = {*PRIMITIVES, "pow_const", "leaky_relu", "elu"}
     return stem in rows or stem[1:] in rows or stem.startswith("polygamma")
 
 
-def _word(text: str) -> str:
-    """`text` with every character that cannot be in a Python name made an underscore."""
-    return "".join(ch if ch.isalnum() or ch == "_" else "_" for ch in text)
-
-
-def _readable(op: Primitive) -> bool:
-    """A row of this library (or one flipped from it), whose functions may be read with placeholders."""
-    from .primitives import _user_row
-
-    return (op.flips or op).made_by[0] is not _user_row
-
-
 def _identifier(name: str, taken: set[str]) -> str:
     """`name` made a fresh Python identifier (a user's name for a Value, cleaned up and made unique)."""
-    base = _word(name) or "x"
+    base = word(name) or "x"
     reserved = base.startswith(("g_", "d_", "new_")) or _calls_a_row(base)  # the program's own names
     if base[0].isdigit() or keyword.iskeyword(base) or hasattr(builtins, base) or reserved:
         base = f"x_{base}"
@@ -301,7 +107,7 @@ def _chain_rule(target: str, g: str, d: str, precedence: int, first: bool) -> st
     elif d == "-1.0":
         return f"{target} = -{g}" if first else f"{target} -= {g}"
     else:
-        term = f"{g} * {d if precedence > _TIMES else f'({d})'}"
+        term = f"{g} * {d if precedence > TIMES else f'({d})'}"
     return f"{target} = {term}" if first else f"{target} += {term}"
 
 
@@ -334,8 +140,6 @@ class DerivativeProgram:
 
 def derivative_program(output: Value, names: Mapping[Value, str] | None = None) -> DerivativeProgram:
     """Write and compile the forward and backward passes of `output`'s graph (see the module docstring)."""
-    from .engine import topological_order
-
     order = topological_order(output)
     return DerivativeProgram(write_source(order, output, names or {}))
 
@@ -349,7 +153,7 @@ def write_source(
     lines, and the nodes whose numbers ``forward`` returns, in that order: those
     the backward pass reads, the output, and any in `keep`.
     """
-    tracer = _Tracer()
+    tracer = Tracer()
     taken = set(tracer.namespace) | {"forward", "backward", "seed", "values", "leaves", "total"}
     var: dict[Value, str] = {}
     leaves: list[str] = []
@@ -395,7 +199,7 @@ def write_source(
         if isinstance(local, str):  # the derivatives come from a call, once for all inputs
             backward_lines.append(f"    d_{var[node]} = {local}  # {op.name}")
             reads.append(local)
-            local = [(f"d_{var[node]}[{i}]", _ATOM) for i in range(len(node.parents))]
+            local = [(f"d_{var[node]}[{i}]", ATOM) for i in range(len(node.parents))]
         for i, parent in enumerate(node.parents):
             d, precedence = local[i]
             reads.append(d)
@@ -460,7 +264,7 @@ class ChunkedProgram:
     """
 
     def __init__(self, order: Sequence[Value], position: Mapping[Value, int], output: Value) -> None:
-        tracer = _Tracer()
+        tracer = Tracer()
         self.size = len(order)
         self._out = position[output]
         self._leaf_positions = [position[node] for node in order if node.is_leaf]
@@ -536,7 +340,7 @@ def _chunk_shape(nodes: Sequence[Value], b: int, position: Mapping[Value, int]) 
     return tuple(shape)
 
 
-def _chunk_source(tracer: _Tracer, shape: tuple[Any, ...]) -> str:
+def _chunk_source(tracer: Tracer, shape: tuple[Any, ...]) -> str:
     """The forward and backward code of one chunk shape (see `ChunkedProgram`)."""
     n = len(shape)
     low = min([r for entry in shape if entry is not None for r in entry[1] if isinstance(r, int)] + [0])
@@ -578,7 +382,7 @@ def _chunk_source(tracer: _Tracer, shape: tuple[Any, ...]) -> str:
         local = derivatives[k]
         if isinstance(local, str):
             backward.append(f"    d_n{k} = {local}")
-            local = [(f"d_n{k}[{i}]", _ATOM) for i in range(len(entry[1]))]
+            local = [(f"d_n{k}[{i}]", ATOM) for i in range(len(entry[1]))]
         for ref, (d, precedence) in zip(entry[1], local):
             backward.append(f"    {_chain_rule(f'g_{name(ref)}', f'g_n{k}', d, precedence, first=False)}")
     leaves = [k for k, entry in enumerate(shape) if entry is None]
@@ -587,65 +391,3 @@ def _chunk_source(tracer: _Tracer, shape: tuple[Any, ...]) -> str:
         backward.append(f"    g[b - {-low}:b] = ({''.join(f'g_{p}, ' for p in before)})")
     backward += [f"    g[{j}] = g_a{j}" for j in far]
     return "\n".join([*forward, "", *backward]) + "\n"
-
-
-# ---------------------------------------------------------------------------
-# The eager engine's hot path, written from the same rows
-# ---------------------------------------------------------------------------
-
-_EAGER = _Tracer()  # one tracer for every eager function, so the names they call stay distinct
-
-_ARGUMENTS = {"unary": ("a",), "binary": ("a", "b"), "number": ("a", "c")}
-
-
-def eager_function(op: Primitive, kind: str, namespace: dict[str, Any]) -> Callable[..., Any] | None:
-    """A function that applies `op` to Values as `engine._unary`, `_binary` or `_with_number` do, specialised.
-
-    `kind` is "unary" (one Value), "binary" (two Values) or "number" (a Value,
-    then a plain number kept in the node). The value and the local
-    derivatives are written inline, read off the row as `compile()` reads it,
-    so no call to the row's ``derivs`` is left; where the row's value cannot
-    be read, its value function is called, as the engine calls it. If the
-    inline arithmetic raises (an ArithmeticError: a division by zero, an
-    overflow), the engine's own function redoes the node, so its error and its
-    stored ``inf`` are exactly the engine's. None when the derivatives cannot
-    be read (the engine keeps its general function for the row).
-    `namespace` supplies the engine's names (``Value``, ``_new``, ``_mode``, …).
-    """
-    names = _ARGUMENTS[kind]
-    inputs = ["x", "y"] if kind == "binary" else ["x", "c"] if kind == "number" else ["x"]
-    codes = _EAGER.local_codes(op, inputs, "out", len(inputs))
-    if isinstance(codes, str):  # a call to the row's derivs: nothing to save
-        return None
-    row = f"row_{_EAGER.call_name(op)}"
-    out = _EAGER.value_code(op, inputs, "out")
-    local = [d for d, _ in codes]
-    general = {"unary": "_unary", "binary": "_binary", "number": "_with_number"}[kind]
-    slots = {"unary": "node._a, node._b, node._da = a, None, da",
-             "binary": "node._a, node._b, node._da, node._db = a, b, da, db",
-             "number": "node._a, node._b, node._da = a, c, da"}[kind]
-    lines = [
-        f"def {kind}_{row}({', '.join(names)}):",
-        "    x = a._data",
-        *(["    y = b._data"] if kind == "binary" else []),
-        "    try:",
-        f"        out = {out}",
-        f"        da = {local[0]}",
-        *([f"        db = {local[1]}"] if kind == "binary" else []),
-        "    except ArithmeticError:",
-        f"        return {general}({row}, {', '.join(names)})",
-        "    if out - out:",
-        f"        raise non_finite_result({row}, ({', '.join(inputs)},), out)",
-        "    if not recording():",
-        "        return _constant(out)",
-        "    node = _new(Value)",
-        f"    node._data, node.grad, node._op = out, 0.0, {row}",
-        f"    {slots}",
-        "    return node",
-    ]
-    namespace.update(_EAGER.namespace)
-    namespace[row] = op
-    exec(compile("\n".join(lines) + "\n", f"<autograd_lite eager {op.name}>", "exec"), namespace)
-    function: Callable[..., Any] = namespace[f"{kind}_{row}"]
-    function.__doc__ = f"{op.name} of {kind} inputs, written from its row: value {out}; local derivatives {local}."
-    return function

@@ -46,7 +46,9 @@ import sys
 from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
-from .engine import Value, apply, data_of, differentiate, enable_grad, push_forward
+from .engine import Value, apply, data_of
+from .grad_mode import enable_grad
+from .higher import differentiate, push_forward
 from .primitives import IDENTITY
 from .tree import Structure, tree_flatten, tree_split, tree_unflatten
 

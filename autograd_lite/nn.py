@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from .engine import Value, data_of
-from .primitives import as_list, dot, logsumexp, softplus
+from .functions import as_list, dot, logsumexp, softplus
 
 __all__ = ["MLP", "Layer", "Module", "Neuron", "binary_cross_entropy", "cross_entropy", "hinge", "mse"]
 

@@ -18,7 +18,9 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from .engine import Value, data_of, differentiate, enable_grad, no_grad, push_forward
+from .engine import Value, data_of
+from .grad_mode import enable_grad, no_grad
+from .higher import differentiate, push_forward
 from .tree import tree_flatten, tree_paths, tree_split
 
 if TYPE_CHECKING:

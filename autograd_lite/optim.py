@@ -26,7 +26,8 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from .engine import Value, data_of, no_grad
+from .engine import Value, data_of
+from .grad_mode import no_grad
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable

@@ -29,7 +29,7 @@ import numbers
 import operator
 from typing import TYPE_CHECKING
 
-from .checks import finite, non_finite_result, shown
+from .checks import finite, non_finite_result, real, shown
 
 if TYPE_CHECKING:  # names for annotations only: importing `typing` at run time costs start-up time
     from collections.abc import Callable, Sequence
@@ -40,70 +40,18 @@ if TYPE_CHECKING:  # names for annotations only: importing `typing` at run time 
 
 __all__ = [
     "COMMUTATIVE",
+    "FAMILIES",
     "PRIMITIVES",
+    "Domain",
     "Primitive",
-    "abs_",
-    "acos",
-    "acosh",
-    "as_list",
-    "asin",
-    "asinh",
-    "atan",
-    "atan2",
-    "atanh",
-    "cbrt",
-    "ceil",
-    "clamp",
-    "copysign",
-    "cos",
-    "cosh",
-    "digamma",
-    "dot",
-    "elu",
     "elu_by",
-    "erf",
-    "erfc",
-    "exp",
-    "exp2",
-    "expm1",
     "flipped",
-    "floor",
-    "fmod",
-    "gamma",
-    "gelu",
-    "hypot",
-    "leaky_relu",
+    "gelu_row",
     "leaky_relu_by",
-    "lgamma",
-    "log",
-    "log1p",
-    "log2",
-    "log10",
-    "log_sigmoid",
-    "log_softmax",
-    "logaddexp",
-    "logsumexp",
-    "maximum",
-    "minimum",
-    "polygamma",
     "polygamma_of",
     "power_by",
     "primitive",
-    "relu",
-    "round_",
-    "sigmoid",
-    "sign",
-    "silu",
-    "sin",
-    "sinh",
-    "softmax",
-    "softplus",
-    "sqrt",
-    "sum_",
-    "tan",
-    "tanh",
-    "trigamma",
-    "trunc",
+    "user_row",
 ]
 
 
@@ -126,7 +74,7 @@ class Primitive:
     (12.0, (4.0, 3.0))
     """
 
-    __slots__ = ("arity", "code", "derivs", "flips", "made_by", "name", "symbol", "value")
+    __slots__ = ("arity", "code", "derivs", "domain", "flips", "made_by", "name", "smooth", "symbol", "value")
 
     def __init__(
         self,
@@ -136,6 +84,8 @@ class Primitive:
         derivs: Callable[..., tuple[Any, ...]],
         symbol: str = "",
         code: tuple[str | None, tuple[str, ...] | None] | None = None,
+        domain: tuple[Domain, ...] = (),
+        smooth: bool = True,
     ) -> None:
         self.name = name
         self.arity = arity  # how many inputs; -1 for any number of inputs
@@ -148,6 +98,11 @@ class Primitive:
         # can be read. A check the source leaves out must be one where Python itself raises (then the
         # compiled tape recomputes the pass through `value` and raises its error). Tested equal.
         self.code = code
+        # Where the row's inputs are drawn in tests, one `Domain` per input (for an n-ary row: as many
+        # as the tests draw). The tests read it; a row without one is told so by the tests.
+        self.domain = domain
+        # False for a row whose value jumps or has kinks (floor, relu): its slope is tested away from them.
+        self.smooth = smooth
         self.made_by: tuple[Any, ...] = (_row_named, name)  # how a pickle finds this row again
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -192,6 +147,26 @@ class Primitive:
         if out - out:  # nan or ±inf: for a finite out, out − out is 0.0
             raise non_finite_result(self, args, out)
         return out
+
+
+class Domain:
+    """Where a row is tested: intervals to draw its input from, and a guard that maps any number into them.
+
+    The intervals lie inside the row's domain and away from its kinks and
+    jumps; property tests draw inputs from them. ``guard(x)`` is written with
+    operators and rows, so it works on Values too: random expressions apply it
+    to an earlier result before the row, to stay in the domain. A guard of
+    None keeps the row out of random expressions (a drawn point may land on a
+    jump).
+    """
+
+    __slots__ = ("guard", "intervals")
+
+    def __init__(self, intervals: tuple[tuple[float, float], ...], guard: Callable[[Any], Any] | None) -> None:
+        self.intervals, self.guard = intervals, guard
+
+    def __repr__(self) -> str:
+        return f"Domain({self.intervals!r})"
 
 
 def _row_named(name: str) -> Primitive:
@@ -428,7 +403,7 @@ def _gauss(x: Any, scale: float) -> Any:
     # e^(−scale·x²); exactly 0.0 where that underflows, so that no inf appears on the way (x² would overflow).
     if abs(_number(x)) * math.sqrt(scale) > 27.0:
         return 0.0
-    return exp(-scale * x * x)
+    return EXP(-scale * x * x)
 
 
 def _sigmoid_of_difference(a: Any, b: Any) -> Any:
@@ -436,11 +411,11 @@ def _sigmoid_of_difference(a: Any, b: Any) -> Any:
     difference = _number(a) - _number(b)
     if difference - difference:
         return 1.0 if difference > 0.0 else 0.0
-    return sigmoid(a - b)
+    return SIGMOID(a - b)
 
 
 def _atan2_derivs(y: Any, x: Any) -> tuple[Any, Any]:
-    h = hypot(x, y)
+    h = HYPOT(x, y)
     return x / h / h, -y / h / h
 
 
@@ -448,7 +423,7 @@ def _gelu_tanh_slope(x: Any) -> Any:
     # d/dx of the tanh form of gelu; far out (where x³ would overflow) it is 1 or 0.
     if abs(_number(x)) > 1e10:
         return 1.0 if _number(x) > 0.0 else 0.0
-    t = tanh(_GELU_C * (x + 0.044715 * x * x * x))
+    t = TANH(_GELU_C * (x + 0.044715 * x * x * x))
     return 0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * _GELU_C * (1.0 + 0.134145 * x * x)
 
 
@@ -465,6 +440,52 @@ _INV_SQRT_2, _INV_SQRT_2PI = 1.0 / math.sqrt(2.0), 1.0 / math.sqrt(2.0 * math.pi
 _GELU_C = math.sqrt(2.0 / math.pi)
 
 
+def _family(row: Primitive, factory: Callable[..., Primitive], *constants: Any) -> Primitive:
+    row.made_by = (factory, *constants)  # a pickle remakes it with the same constant
+    return row
+
+
+@functools.lru_cache(maxsize=64)
+def polygamma_of(n: int) -> Primitive:
+    """The row for ψ⁽ⁿ⁾(x), the n-th derivative of digamma; its derivative is the row for n + 1.
+
+    >>> polygamma_of(1) is TRIGAMMA, round(polygamma_of(2).value(1.0), 12)     # ψ″(1) = −2ζ(3)
+    (True, -2.404113806319)
+    """
+    if type(n) is not int or n < 0:
+        raise ValueError(f"polygamma_of: the order must be an int >= 0, got {type(n).__name__} {n!r}")
+    if n == 0:
+        return DIGAMMA
+    if n == 1:
+        return TRIGAMMA
+    # d/dx ψ⁽ⁿ⁾(x) = ψ⁽ⁿ⁺¹⁾(x)
+    row = Primitive(f"polygamma{n}", 1, functools.partial(_polygamma, n), lambda x, out: (polygamma_of(n + 1)(x),))
+    return _family(row, polygamma_of, n)
+
+
+# ---------------------------------------------------------------------------
+# Test domains, shared by the rows below
+# ---------------------------------------------------------------------------
+
+REAL = Domain(((-3.0, 3.0),), lambda x: x)
+#: (−2, 2): random expressions squash a number into it first, so that exp, sinh and powers stay small.
+SMALL = Domain(((-2.0, 2.0),), lambda x: TANH(x) * 2.0)
+POSITIVE = Domain(((0.05, 5.0),), lambda x: x * x + 0.5)
+NONZERO = Domain(((0.05, 3.0), (-3.0, -0.05)), lambda x: x * x + 0.5)
+#: Around a kink at 0 (relu, abs): both sides are drawn; random expressions shift the kink off round numbers.
+KINKED = Domain(((0.05, 3.0), (-3.0, -0.05)), lambda x: x + 0.318309886)
+UNIT = Domain(((-0.9, 0.9),), lambda x: TANH(x) * 0.9)
+GAMMA_LIKE = Domain(((0.1, 5.0),), lambda x: x * x + 0.5)
+#: Away from the jumps of floor, ceil, trunc and round: not near an integer, nor near a half.
+BETWEEN_JUMPS = Domain(tuple((lo, lo + 0.3) for lo in (0.1, 0.6, -0.9, -0.4, 1.1, -1.4)), None)
+#: For a % b, fmod and //: a/b stays strictly between −1 and 1 and away from 0, so no jump is near.
+DIVIDEND = Domain(((0.1, 1.9), (-1.9, -0.1)), None)
+DIVISOR = Domain(((2.0, 2.5), (-2.5, -2.0)), None)
+SIGNED = Domain(((0.05, 3.0), (-3.0, -0.05)), None)
+#: maximum and minimum: a is below b (a < −0.05 ≤ 0 ≤ b) or above it (a ≥ 0.5 > 0.45 ≥ b), never tied.
+APART = Domain(((-3.0, -0.05), (0.5, 3.0)), None), Domain(((0.0, 0.45),), None)
+
+
 # ---------------------------------------------------------------------------
 # The table
 #
@@ -474,144 +495,164 @@ _GELU_C = math.sqrt(2.0 / math.pi)
 
 # -- arithmetic ---------------------------------------------------------------
 # d/dx x = 1          (a fresh name for x: `grad` differentiates with respect to one use of x)
-IDENTITY = Primitive("identity", 1, operator.pos, lambda x, out: (1.0,))
+IDENTITY = Primitive("identity", 1, operator.pos, lambda x, out: (1.0,), domain=(REAL,))
+# d/dx stop_gradient(x) = 0        (the number passes, its derivative does not: `Value.detach()`)
+STOP_GRADIENT = Primitive("stop_gradient", 1, operator.pos, lambda x, out: (0.0,), domain=(REAL,))
 # d/da (a + b) = 1                 d/db (a + b) = 1
-ADD = Primitive("add", 2, operator.add, lambda a, b, out: (1.0, 1.0), "+")
+ADD = Primitive("add", 2, operator.add, lambda a, b, out: (1.0, 1.0), "+", domain=(REAL, REAL))
 # d/da (a − b) = 1                 d/db (a − b) = −1
-SUB = Primitive("sub", 2, operator.sub, lambda a, b, out: (1.0, -1.0), "-")
+SUB = Primitive("sub", 2, operator.sub, lambda a, b, out: (1.0, -1.0), "-", domain=(REAL, REAL))
 # d/da (a·b) = b                   d/db (a·b) = a
-MUL = Primitive("mul", 2, operator.mul, lambda a, b, out: (b, a), "*")
+MUL = Primitive("mul", 2, operator.mul, lambda a, b, out: (b, a), "*", domain=(REAL, REAL))
 # d/da (a/b) = 1/b                 d/db (a/b) = −a/b² = −out/b
-DIV = Primitive("div", 2, _divide, lambda a, b, out: (1.0 / b, -out / b), "/", code=("{0} / {1}", None))
+DIV = Primitive("div", 2, _divide, lambda a, b, out: (1.0 / b, -out / b), "/", code=("{0} / {1}", None),
+                domain=(REAL, NONZERO))
 # d/dx (−x) = −1
-NEG = Primitive("neg", 1, operator.neg, lambda x, out: (-1.0,), "-")
+NEG = Primitive("neg", 1, operator.neg, lambda x, out: (-1.0,), "-", domain=(REAL,))
 # d/dx |x| = sign(x)               (0 at x = 0)
-ABS = Primitive("abs", 1, abs, lambda x, out: (_slope_sign(x),))
+ABS = Primitive("abs", 1, abs, lambda x, out: (_slope_sign(x),), domain=(KINKED,), smooth=False)
 
 # -- powers and logarithms -----------------------------------------------------
 # d/da aᵇ = b·aᵇ⁻¹ = b·out/a       d/db aᵇ = aᵇ·ln a = out·ln a        (needs a > 0)
-POW = Primitive("pow", 2, _power, lambda a, b, out: (b * out / a, out * log(a)), "**")
+POW = Primitive("pow", 2, _power, lambda a, b, out: (b * out / a, out * LOG(a)), "**",
+                domain=(Domain(((0.05, 5.0),), lambda x: TANH(x) * TANH(x) * 4.0 + 0.5), SMALL))
 # d/dx eˣ = eˣ = out
-EXP = Primitive("exp", 1, _exp, lambda x, out: (out,))
+EXP: Primitive = Primitive("exp", 1, _exp, lambda x, out: (out,), domain=(SMALL,))
 # d/dx 2ˣ = 2ˣ·ln 2
-EXP2 = Primitive("exp2", 1, _math("exp2", lambda x: 2.0**x), lambda x, out: (out * _LN2,))
+EXP2 = Primitive("exp2", 1, _math("exp2", lambda x: 2.0**x), lambda x, out: (out * _LN2,), domain=(SMALL,))
 # d/dx (eˣ − 1) = eˣ = out + 1     (accurate for tiny x, where eˣ − 1 loses every digit)
-EXPM1 = Primitive("expm1", 1, _math("expm1", math.expm1), lambda x, out: (out + 1.0,))
+EXPM1 = Primitive("expm1", 1, _math("expm1", math.expm1), lambda x, out: (out + 1.0,), domain=(SMALL,))
 # d/dx ln x = 1/x
-LOG = Primitive("log", 1, _log("log", math.log), lambda x, out: (1.0 / x,))
+LOG: Primitive = Primitive("log", 1, _log("log", math.log), lambda x, out: (1.0 / x,), domain=(POSITIVE,))
 # d/dx log₂ x = 1/(x·ln 2)
-LOG2 = Primitive("log2", 1, _log("log2", math.log2), lambda x, out: (1.0 / (x * _LN2),))
+LOG2 = Primitive("log2", 1, _log("log2", math.log2), lambda x, out: (1.0 / (x * _LN2),), domain=(POSITIVE,))
 # d/dx log₁₀ x = 1/(x·ln 10)
-LOG10 = Primitive("log10", 1, _log("log10", math.log10), lambda x, out: (1.0 / (x * _LN10),))
+LOG10 = Primitive("log10", 1, _log("log10", math.log10), lambda x, out: (1.0 / (x * _LN10),), domain=(POSITIVE,))
 # d/dx ln(1 + x) = 1/(1 + x)       (accurate for tiny x)
-LOG1P = Primitive("log1p", 1, _log1p, lambda x, out: (1.0 / (1.0 + x),))
+LOG1P = Primitive("log1p", 1, _log1p, lambda x, out: (1.0 / (1.0 + x),),
+                  domain=(Domain(((-0.9, 3.0),), lambda x: x * x + 0.5),))
 # d/dx √x = 1/(2√x) = 0.5/out      (infinite at x = 0: an error only if a gradient flows in)
-SQRT = Primitive("sqrt", 1, _sqrt, lambda x, out: (0.5 / out,))
+SQRT: Primitive = Primitive("sqrt", 1, _sqrt, lambda x, out: (0.5 / out,), domain=(POSITIVE,))
 # d/dx ∛x = 1/(3·∛x²) = 1/(3·out²) (any sign of x; infinite at 0)
-CBRT = Primitive("cbrt", 1, _cbrt, lambda x, out: (1.0 / (3.0 * out * out),))
+CBRT = Primitive("cbrt", 1, _cbrt, lambda x, out: (1.0 / (3.0 * out * out),), domain=(NONZERO,))
 # d/da log(eᵃ + eᵇ) = σ(a − b)     d/db = σ(b − a)
 LOGADDEXP = Primitive(
     "logaddexp", 2, _logaddexp, lambda a, b, out: (_sigmoid_of_difference(a, b), _sigmoid_of_difference(b, a))
-)
+, domain=(REAL, REAL))
 
 # -- trigonometric (radians) ---------------------------------------------------
 # d/dx sin x = cos x
-SIN = Primitive("sin", 1, _math("sin", math.sin), lambda x, out: (cos(x),))
+SIN: Primitive = Primitive("sin", 1, _math("sin", math.sin), lambda x, out: (COS(x),), domain=(REAL,))
 # d/dx cos x = −sin x
-COS = Primitive("cos", 1, _math("cos", math.cos), lambda x, out: (-sin(x),))
+COS: Primitive = Primitive("cos", 1, _math("cos", math.cos), lambda x, out: (-SIN(x),), domain=(REAL,))
 # d/dx tan x = 1 + tan² x = 1 + out²
-TAN = Primitive("tan", 1, _math("tan", math.tan), lambda x, out: (1.0 + out * out,))
+TAN = Primitive("tan", 1, _math("tan", math.tan), lambda x, out: (1.0 + out * out,),
+                domain=(Domain(((-1.2, 1.2),), lambda x: TANH(x) * 1.2),))
 # d/dx asin x = 1/√(1 − x²)        (|x| ≤ 1; infinite at ±1)
 ASIN = Primitive("asin", 1, _math("asin", math.asin, "-1 <= x <= 1"),
-                 lambda x, out: (1.0 / sqrt((1.0 - x) * (1.0 + x)),))
+                 lambda x, out: (1.0 / SQRT((1.0 - x) * (1.0 + x)),), domain=(UNIT,))
 # d/dx acos x = −1/√(1 − x²)       (|x| ≤ 1; infinite at ±1)
 ACOS = Primitive("acos", 1, _math("acos", math.acos, "-1 <= x <= 1"),
-                 lambda x, out: (-1.0 / sqrt((1.0 - x) * (1.0 + x)),))
+                 lambda x, out: (-1.0 / SQRT((1.0 - x) * (1.0 + x)),), domain=(UNIT,))
 # d/dx atan x = 1/(1 + x²)         (written (1/hypot(x, 1))², so that nothing overflows on the way)
-ATAN = Primitive("atan", 1, math.atan, lambda x, out: ((1.0 / hypot(x, 1.0)) ** 2,))
+ATAN = Primitive("atan", 1, math.atan, lambda x, out: ((1.0 / HYPOT(x, 1.0)) ** 2,), domain=(REAL,))
 # d/dy atan2(y, x) = x/(x² + y²)   d/dx atan2(y, x) = −y/(x² + y²)
-#     (written x/h/h with h = hypot(x, y), so that nothing overflows on the way; infinite at the origin)
-ATAN2 = Primitive("atan2", 2, math.atan2, lambda y, x, out: _atan2_derivs(y, x))
+#     (written x/h/h with h = HYPOT(x, y), so that nothing overflows on the way; infinite at the origin)
+#     (tested with y ≠ 0, away from the branch cut along the negative x axis; random expressions keep x > 0)
+ATAN2 = Primitive("atan2", 2, math.atan2, lambda y, x, out: _atan2_derivs(y, x),
+                  domain=(Domain(SIGNED.intervals, lambda y: y), Domain(REAL.intervals, lambda x: x * x + 0.5)))
 # d/dx √(x² + y²) = x/out          d/dy = y/out                       (infinite at the origin)
-HYPOT = Primitive("hypot", 2, _math("hypot", math.hypot), lambda x, y, out: (x / out, y / out))
+HYPOT: Primitive = Primitive("hypot", 2, _math("hypot", math.hypot), lambda x, y, out: (x / out, y / out),
+                             domain=(NONZERO, REAL))
 
 # -- hyperbolic ----------------------------------------------------------------
 # d/dx tanh x = 1 − tanh² x = 1 − out²
-TANH = Primitive("tanh", 1, math.tanh, lambda x, out: (1.0 - out * out,))
+TANH: Primitive = Primitive("tanh", 1, math.tanh, lambda x, out: (1.0 - out * out,), domain=(REAL,))
 # d/dx sinh x = cosh x
-SINH = Primitive("sinh", 1, _math("sinh", math.sinh), lambda x, out: (cosh(x),))
+SINH: Primitive = Primitive("sinh", 1, _math("sinh", math.sinh), lambda x, out: (COSH(x),), domain=(SMALL,))
 # d/dx cosh x = sinh x
-COSH = Primitive("cosh", 1, _math("cosh", math.cosh), lambda x, out: (sinh(x),))
+COSH: Primitive = Primitive("cosh", 1, _math("cosh", math.cosh), lambda x, out: (SINH(x),), domain=(SMALL,))
 # d/dx asinh x = 1/√(x² + 1) = 1/hypot(x, 1)
-ASINH = Primitive("asinh", 1, math.asinh, lambda x, out: (1.0 / hypot(x, 1.0),))
+ASINH = Primitive("asinh", 1, math.asinh, lambda x, out: (1.0 / HYPOT(x, 1.0),), domain=(REAL,))
 # d/dx acosh x = 1/(√(x − 1)·√(x + 1))   (x ≥ 1; infinite at 1)
 ACOSH = Primitive("acosh", 1, _math("acosh", math.acosh, "x >= 1"),
-                  lambda x, out: (1.0 / (sqrt(x - 1.0) * sqrt(x + 1.0)),))
+                  lambda x, out: (1.0 / (SQRT(x - 1.0) * SQRT(x + 1.0)),),
+                 domain=(Domain(((1.1, 5.0),), lambda x: x * x + 1.5),))
 # d/dx atanh x = 1/(1 − x²)        (|x| < 1)
-ATANH = Primitive("atanh", 1, _math("atanh", math.atanh, "-1 < x < 1"), lambda x, out: (1.0 / ((1.0 - x) * (1.0 + x)),))
+ATANH = Primitive("atanh", 1, _math("atanh", math.atanh, "-1 < x < 1"), lambda x, out: (1.0 / ((1.0 - x) * (1.0 + x)),),
+                  domain=(UNIT,))
 
 # -- special functions ------------------------------------------------------------
 # d/dx erf x = (2/√π)·e^(−x²)
-ERF = Primitive("erf", 1, math.erf, lambda x, out: (_TWO_OVER_SQRT_PI * _gauss(x, 1.0),))
+ERF = Primitive("erf", 1, math.erf, lambda x, out: (_TWO_OVER_SQRT_PI * _gauss(x, 1.0),), domain=(REAL,))
 # d/dx erfc x = −(2/√π)·e^(−x²)
-ERFC = Primitive("erfc", 1, math.erfc, lambda x, out: (-_TWO_OVER_SQRT_PI * _gauss(x, 1.0),))
+ERFC: Primitive = Primitive("erfc", 1, math.erfc, lambda x, out: (-_TWO_OVER_SQRT_PI * _gauss(x, 1.0),), domain=(REAL,))
 # d/dx ln|Γ(x)| = ψ(x), the digamma function        (poles at 0, −1, −2, …)
-LGAMMA = Primitive("lgamma", 1, _math("lgamma", math.lgamma, _NOT_A_POLE), lambda x, out: (digamma(x),))
+LGAMMA = Primitive("lgamma", 1, _math("lgamma", math.lgamma, _NOT_A_POLE), lambda x, out: (DIGAMMA(x),),
+                   domain=(GAMMA_LIKE,))
 # d/dx Γ(x) = Γ(x)·ψ(x) = out·ψ(x)
-GAMMA = Primitive("gamma", 1, _math("gamma", math.gamma, _NOT_A_POLE), lambda x, out: (out * digamma(x),))
+GAMMA = Primitive("gamma", 1, _math("gamma", math.gamma, _NOT_A_POLE), lambda x, out: (out * DIGAMMA(x),),
+                  domain=(Domain(((0.1, 5.0),), lambda x: TANH(x) * TANH(x) * 4.0 + 0.5),))
 # d/dx ψ(x) = ψ′(x), the trigamma function
-DIGAMMA = Primitive("digamma", 1, functools.partial(_polygamma, 0), lambda x, out: (trigamma(x),))
+DIGAMMA: Primitive = Primitive("digamma", 1, functools.partial(_polygamma, 0), lambda x, out: (TRIGAMMA(x),),
+                               domain=(GAMMA_LIKE,))
 # d/dx ψ′(x) = ψ″(x)               (the polygamma family goes on, one row per order: `polygamma_of`)
-TRIGAMMA = Primitive("trigamma", 1, functools.partial(_polygamma, 1), lambda x, out: (polygamma(2, x),))
+TRIGAMMA: Primitive = Primitive("trigamma", 1, functools.partial(_polygamma, 1), lambda x, out: (polygamma_of(2)(x),),
+                                domain=(GAMMA_LIKE,))
 
 # -- piecewise: the derivative where it exists, with the convention at the jumps --
 # d/dx ⌊x⌋ = 0, and likewise ⌈x⌉, trunc, round and sign: flat between jumps; 0 at them too
-FLOOR = Primitive("floor", 1, lambda x: float(math.floor(x)), lambda x, out: (0.0,))
-CEIL = Primitive("ceil", 1, lambda x: float(math.ceil(x)), lambda x, out: (0.0,))
-TRUNC = Primitive("trunc", 1, lambda x: float(math.trunc(x)), lambda x, out: (0.0,))
-ROUND = Primitive("round", 1, _round, lambda x, out: (0.0,))
-SIGN = Primitive("sign", 1, _sign, lambda x, out: (0.0,))
+FLOOR: Primitive = Primitive("floor", 1, lambda x: float(math.floor(x)), lambda x, out: (0.0,),
+                             domain=(BETWEEN_JUMPS,), smooth=False)
+CEIL = Primitive("ceil", 1, lambda x: float(math.ceil(x)), lambda x, out: (0.0,), domain=(BETWEEN_JUMPS,), smooth=False)
+TRUNC: Primitive = Primitive("trunc", 1, lambda x: float(math.trunc(x)), lambda x, out: (0.0,),
+                             domain=(BETWEEN_JUMPS,), smooth=False)
+ROUND = Primitive("round", 1, _round, lambda x, out: (0.0,), domain=(BETWEEN_JUMPS,), smooth=False)
+SIGN = Primitive("sign", 1, _sign, lambda x, out: (0.0,), domain=(SIGNED,), smooth=False)
 # fmod(a, b) = a − b·trunc(a/b): d/da = 1, d/db = −trunc(a/b)      (the sign follows a, as math.fmod)
-FMOD = Primitive("fmod", 2, _fmod, lambda a, b, out: (1.0, -trunc(a / b)))
+FMOD = Primitive("fmod", 2, _fmod, lambda a, b, out: (1.0, -TRUNC(a / b)), domain=(DIVIDEND, DIVISOR), smooth=False)
 # a % b = a − b·⌊a/b⌋: d/da = 1, d/db = −⌊a/b⌋                   (the sign follows b, as Python's %)
-MOD = Primitive("mod", 2, _mod, lambda a, b, out: (1.0, -floor(a / b)), "%")
+MOD = Primitive("mod", 2, _mod, lambda a, b, out: (1.0, -FLOOR(a / b)), "%", domain=(DIVIDEND, DIVISOR), smooth=False)
 # a // b = ⌊a/b⌋: 0 for both
-FLOORDIV = Primitive("floordiv", 2, _floordiv, lambda a, b, out: (0.0, 0.0), "//")
+FLOORDIV = Primitive("floordiv", 2, _floordiv, lambda a, b, out: (0.0, 0.0), "//",
+                     domain=(DIVIDEND, DIVISOR), smooth=False)
 # copysign(a, b) = |a|·sign(b): d/da = sign(a)·sign(b) (0 at a = 0), d/db = 0
 COPYSIGN = Primitive("copysign", 2, math.copysign,
-                     lambda a, b, out: (_slope_sign(a) * math.copysign(1.0, _number(b)), 0.0))
+                     lambda a, b, out: (_slope_sign(a) * math.copysign(1.0, _number(b)), 0.0),
+                 domain=(SIGNED, SIGNED), smooth=False)
 # max(a, b): d/da = 1 where a > b, 0 where a < b, ½ at a tie (the gradient is split, as PyTorch and JAX do)
-MAXIMUM = Primitive("maximum", 2, max, lambda a, b, out: (_wins(a, b), _wins(b, a)))
+MAXIMUM = Primitive("maximum", 2, max, lambda a, b, out: (_wins(a, b), _wins(b, a)), domain=APART, smooth=False)
 # min(a, b): d/da = 1 where a < b, 0 where a > b, ½ at a tie
-MINIMUM = Primitive("minimum", 2, min, lambda a, b, out: (_wins(b, a), _wins(a, b)))
+MINIMUM = Primitive("minimum", 2, min, lambda a, b, out: (_wins(b, a), _wins(a, b)), domain=APART, smooth=False)
 
 # -- activations ------------------------------------------------------------------
 # d/dx σ(x) = σ(x)·(1 − σ(x)) = out·(1 − out)
-SIGMOID = Primitive("sigmoid", 1, _sigmoid, lambda x, out: (out * (1.0 - out),))
+SIGMOID: Primitive = Primitive("sigmoid", 1, _sigmoid, lambda x, out: (out * (1.0 - out),), domain=(REAL,))
 # d/dx max(x, 0) = 1 if x > 0 else 0    (0 at x = 0)
 RELU = Primitive("relu", 1, lambda x: x if x > 0.0 else 0.0, lambda x, out: (_step(x),),
-                 code=("{0} if {0} > 0.0 else 0.0", ("1.0 if {0} > 0.0 else 0.0",)))
+                 code=("{0} if {0} > 0.0 else 0.0", ("1.0 if {0} > 0.0 else 0.0",)), domain=(KINKED,), smooth=False)
 # d/dx ln(1 + eˣ) = σ(x)
-SOFTPLUS = Primitive("softplus", 1, _softplus, lambda x, out: (sigmoid(x),))
+SOFTPLUS = Primitive("softplus", 1, _softplus, lambda x, out: (SIGMOID(x),), domain=(REAL,))
 # d/dx ln σ(x) = σ(−x)             (log_sigmoid(x) = −softplus(−x): stable for any x)
-LOG_SIGMOID = Primitive("log_sigmoid", 1, lambda x: -_softplus(-x), lambda x, out: (sigmoid(-x),))
+LOG_SIGMOID = Primitive("log_sigmoid", 1, lambda x: -_softplus(-x), lambda x, out: (SIGMOID(-x),), domain=(REAL,))
 # d/dx x·σ(x) = σ(x)·(1 + x·(1 − σ(x)))
 SILU = Primitive("silu", 1, lambda x: x * _sigmoid(x),
-                 lambda x, out: (sigmoid(x) * (1.0 + x * (1.0 - sigmoid(x))),))
+                 lambda x, out: (SIGMOID(x) * (1.0 + x * (1.0 - SIGMOID(x))),), domain=(REAL,))
 # gelu(x) = x·Φ(x), Φ the normal CDF:  d/dx = Φ(x) + x·φ(x), φ(x) = e^(−x²/2)/√(2π)
 GELU = Primitive("gelu", 1, lambda x: 0.5 * x * math.erfc(-x * _INV_SQRT_2),
-                 lambda x, out: (0.5 * erfc(-x * _INV_SQRT_2) + x * _INV_SQRT_2PI * _gauss(x, 0.5),))
+                 lambda x, out: (0.5 * ERFC(-x * _INV_SQRT_2) + x * _INV_SQRT_2PI * _gauss(x, 0.5),), domain=(REAL,))
 # gelu, tanh form: 0.5·x·(1 + tanh u), u = √(2/π)·(x + 0.044715·x³):
 #   d/dx = 0.5·(1 + tanh u) + 0.5·x·(1 − tanh² u)·√(2/π)·(1 + 3·0.044715·x²)
-GELU_TANH = Primitive("gelu_tanh", 1, _gelu_tanh, lambda x, out: (_gelu_tanh_slope(x),))
+GELU_TANH = Primitive("gelu_tanh", 1, _gelu_tanh, lambda x, out: (_gelu_tanh_slope(x),), domain=(REAL,))
 
 # -- n-ary rows: one node instead of a chain ---------------------------------------
 # d/dxᵢ (x₁ + … + xₙ) = 1
-SUM = Primitive("sum", -1, _sum, lambda *xs_out: (1.0,) * (len(xs_out) - 1))
+SUM = Primitive("sum", -1, _sum, lambda *xs_out: (1.0,) * (len(xs_out) - 1), domain=(REAL, REAL, REAL))
 # d/dwᵢ Σ wⱼxⱼ = xᵢ               d/dxᵢ Σ wⱼxⱼ = wᵢ
-DOT = Primitive("dot", -1, _dot, _dot_derivs)
+DOT = Primitive("dot", -1, _dot, _dot_derivs, domain=(REAL, REAL, REAL, REAL))
 # d/dxᵢ log Σ eˣʲ = e^(xᵢ − out) = softmax(x)ᵢ
-LOGSUMEXP = Primitive("logsumexp", -1, _logsumexp, lambda *xs_out: tuple(exp(x - xs_out[-1]) for x in xs_out[:-1]))
+LOGSUMEXP = Primitive("logsumexp", -1, _logsumexp, lambda *xs_out: tuple(EXP(x - xs_out[-1]) for x in xs_out[:-1]),
+                      domain=(REAL, REAL, REAL))
 
 #: Every fixed primitive by name. Families of rows (a constant exponent, a
 #: polygamma order, a slope) are made on demand: `power_by`, `polygamma_of`,
@@ -619,7 +660,7 @@ LOGSUMEXP = Primitive("logsumexp", -1, _logsumexp, lambda *xs_out: tuple(exp(x -
 PRIMITIVES: dict[str, Primitive] = {
     op.name: op
     for op in (
-        IDENTITY, ADD, SUB, MUL, DIV, NEG, ABS,
+        IDENTITY, STOP_GRADIENT, ADD, SUB, MUL, DIV, NEG, ABS,
         POW, EXP, EXP2, EXPM1, LOG, LOG2, LOG10, LOG1P, SQRT, CBRT, LOGADDEXP,
         SIN, COS, TAN, ASIN, ACOS, ATAN, ATAN2, HYPOT,
         TANH, SINH, COSH, ASINH, ACOSH, ATANH,
@@ -631,12 +672,7 @@ PRIMITIVES: dict[str, Primitive] = {
 }  # fmt: skip
 
 
-def _family(row: Primitive, factory: Callable[..., Primitive], *constants: Any) -> Primitive:
-    row.made_by = (factory, *constants)  # a pickle remakes it with the same constant
-    return row
-
-
-def _user_row(module: str, qualname: str) -> Primitive:
+def user_row(module: str, qualname: str) -> Primitive:
     """A user-defined row, found again by the module and name of its decorated function."""
     import importlib
 
@@ -658,6 +694,8 @@ def power_by(c: float) -> Primitive:
     (9.0, (6.0,))
     """
 
+    c = real(c, "power_by: the exponent")
+
     # d/dx xᶜ = c·xᶜ⁻¹                (and 0 when c = 0, even at x = 0)
     def derivs(x: Any, out: Any) -> tuple[Any, ...]:
         return (c * x ** (c - 1.0) if c != 0.0 else 0.0,)
@@ -669,24 +707,9 @@ def power_by(c: float) -> Primitive:
 
 
 @functools.lru_cache(maxsize=64)
-def polygamma_of(n: int) -> Primitive:
-    """The row for ψ⁽ⁿ⁾(x), the n-th derivative of digamma; its derivative is the row for n + 1.
-
-    >>> polygamma_of(1) is TRIGAMMA, round(polygamma_of(2).value(1.0), 12)     # ψ″(1) = −2ζ(3)
-    (True, -2.404113806319)
-    """
-    if n == 0:
-        return DIGAMMA
-    if n == 1:
-        return TRIGAMMA
-    # d/dx ψ⁽ⁿ⁾(x) = ψ⁽ⁿ⁺¹⁾(x)
-    row = Primitive(f"polygamma{n}", 1, functools.partial(_polygamma, n), lambda x, out: (polygamma(n + 1, x),))
-    return _family(row, polygamma_of, n)
-
-
-@functools.lru_cache(maxsize=64)
 def leaky_relu_by(slope: float) -> Primitive:
     """The row for leaky_relu with a constant `slope` for x ≤ 0 (cached per slope)."""
+    slope = real(slope, "leaky_relu_by: the slope")
     # d/dx = 1 for x > 0, slope for x ≤ 0   (slope at the kink, as PyTorch)
     row = Primitive(
         "leaky_relu", 1, lambda x: x if x > 0.0 else slope * x, lambda x, out: (1.0 if _number(x) > 0.0 else slope,)
@@ -697,6 +720,7 @@ def leaky_relu_by(slope: float) -> Primitive:
 @functools.lru_cache(maxsize=64)
 def elu_by(alpha: float) -> Primitive:
     """The row for elu with a constant `alpha` (cached per alpha)."""
+    alpha = real(alpha, "elu_by: alpha")
 
     def value(x: float) -> float:
         return x if x > 0.0 else alpha * math.expm1(x)
@@ -705,6 +729,18 @@ def elu_by(alpha: float) -> Primitive:
     row = Primitive("elu", 1, value, lambda x, out: (1.0 if _number(x) > 0.0 else out + alpha,))
     return _family(row, elu_by, alpha)
 
+
+def gelu_row(approximate: str) -> Primitive:
+    """The row for gelu: exact (``"none"``, through erf) or its tanh form (``"tanh"``), as PyTorch names them."""
+    if approximate == "none":
+        return GELU
+    if approximate == "tanh":
+        return GELU_TANH
+    raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
+
+
+#: The functions that make the rows of a family, one row per constant.
+FAMILIES = frozenset({power_by, polygamma_of, leaky_relu_by, elu_by})
 
 #: Two-input rows whose inputs can swap places without changing the value or
 #: the derivatives: ``2.0 * x`` is recorded as ``x * 2.0``.
@@ -735,354 +771,6 @@ def flipped(row: Primitive) -> Primitive:
     swapped = Primitive(row.name, 2, value, derivs, row.symbol)
     swapped.flips = row
     return _family(swapped, flipped, row)
-
-
-# ---------------------------------------------------------------------------
-# The functions: one line each, for a Value (recorded) or a number (a float)
-# ---------------------------------------------------------------------------
-
-
-def exp(x: V) -> V:
-    """eˣ of a Value (recorded) or a number (a float).
-
-    >>> exp(0.0)
-    1.0
-    """
-    return EXP(x)  # type: ignore[no-any-return]
-
-
-def exp2(x: V) -> V:
-    """2ˣ."""
-    return EXP2(x)  # type: ignore[no-any-return]
-
-
-def expm1(x: V) -> V:
-    """eˣ − 1, accurate for tiny x (``expm1(1e-12)`` keeps every digit)."""
-    return EXPM1(x)  # type: ignore[no-any-return]
-
-
-def log(x: V) -> V:
-    """Natural logarithm; needs x > 0."""
-    return LOG(x)  # type: ignore[no-any-return]
-
-
-def log2(x: V) -> V:
-    """Base-2 logarithm; needs x > 0."""
-    return LOG2(x)  # type: ignore[no-any-return]
-
-
-def log10(x: V) -> V:
-    """Base-10 logarithm; needs x > 0."""
-    return LOG10(x)  # type: ignore[no-any-return]
-
-
-def log1p(x: V) -> V:
-    """ln(1 + x), accurate for tiny x; needs x > −1."""
-    return LOG1P(x)  # type: ignore[no-any-return]
-
-
-def sqrt(x: V) -> V:
-    """Square root; needs x >= 0 (its derivative is infinite at 0: an error only if a gradient flows there)."""
-    return SQRT(x)  # type: ignore[no-any-return]
-
-
-def cbrt(x: V) -> V:
-    """Real cube root, for any sign of x (as ``math.cbrt``)."""
-    return CBRT(x)  # type: ignore[no-any-return]
-
-
-def logaddexp(a: Any, b: Any) -> Any:
-    """log(eᵃ + eᵇ) without overflow.
-
-    >>> logaddexp(1000.0, 1000.0) == 1000.0 + math.log(2.0)
-    True
-    """
-    return LOGADDEXP(a, b)
-
-
-def sin(x: V) -> V:
-    """Sine (radians)."""
-    return SIN(x)  # type: ignore[no-any-return]
-
-
-def cos(x: V) -> V:
-    """Cosine (radians)."""
-    return COS(x)  # type: ignore[no-any-return]
-
-
-def tan(x: V) -> V:
-    """Tangent (radians)."""
-    return TAN(x)  # type: ignore[no-any-return]
-
-
-def asin(x: V) -> V:
-    """Arcsine; needs −1 ≤ x ≤ 1 (its derivative is infinite at ±1)."""
-    return ASIN(x)  # type: ignore[no-any-return]
-
-
-def acos(x: V) -> V:
-    """Arccosine; needs −1 ≤ x ≤ 1 (its derivative is infinite at ±1)."""
-    return ACOS(x)  # type: ignore[no-any-return]
-
-
-def atan(x: V) -> V:
-    """Arctangent."""
-    return ATAN(x)  # type: ignore[no-any-return]
-
-
-def atan2(y: Any, x: Any) -> Any:
-    """The angle of the point (x, y), as ``math.atan2(y, x)`` (derivatives infinite at the origin)."""
-    return ATAN2(y, x)
-
-
-def hypot(x: Any, y: Any) -> Any:
-    """√(x² + y²) without overflow; 0 at the origin, where its derivative is infinite."""
-    return HYPOT(x, y)
-
-
-def tanh(x: V) -> V:
-    """Hyperbolic tangent."""
-    return TANH(x)  # type: ignore[no-any-return]
-
-
-def sinh(x: V) -> V:
-    """Hyperbolic sine."""
-    return SINH(x)  # type: ignore[no-any-return]
-
-
-def cosh(x: V) -> V:
-    """Hyperbolic cosine."""
-    return COSH(x)  # type: ignore[no-any-return]
-
-
-def asinh(x: V) -> V:
-    """Inverse hyperbolic sine."""
-    return ASINH(x)  # type: ignore[no-any-return]
-
-
-def acosh(x: V) -> V:
-    """Inverse hyperbolic cosine; needs x >= 1."""
-    return ACOSH(x)  # type: ignore[no-any-return]
-
-
-def atanh(x: V) -> V:
-    """Inverse hyperbolic tangent; needs −1 < x < 1."""
-    return ATANH(x)  # type: ignore[no-any-return]
-
-
-def erf(x: V) -> V:
-    """The error function (``math.erf``)."""
-    return ERF(x)  # type: ignore[no-any-return]
-
-
-def erfc(x: V) -> V:
-    """1 − erf(x), accurate where erf is close to 1."""
-    return ERFC(x)  # type: ignore[no-any-return]
-
-
-def lgamma(x: V) -> V:
-    """ln|Γ(x)| (``math.lgamma``); its derivative is digamma."""
-    return LGAMMA(x)  # type: ignore[no-any-return]
-
-
-def gamma(x: V) -> V:
-    """Γ(x) (``math.gamma``)."""
-    return GAMMA(x)  # type: ignore[no-any-return]
-
-
-def digamma(x: V) -> V:
-    """ψ(x) = d/dx ln Γ(x). See `_polygamma` for the method and accuracy.
-
-    >>> round(digamma(1.0), 15)           # −γ, the Euler–Mascheroni constant
-    -0.577215664901533
-    """
-    return DIGAMMA(x)  # type: ignore[no-any-return]
-
-
-def trigamma(x: V) -> V:
-    """ψ′(x), the derivative of digamma.
-
-    >>> round(trigamma(1.0), 14) == round(math.pi ** 2 / 6, 14)
-    True
-    """
-    return TRIGAMMA(x)  # type: ignore[no-any-return]
-
-
-def polygamma(n: int, x: Any) -> Any:
-    """ψ⁽ⁿ⁾(x), the n-th derivative of digamma (n = 0 is digamma itself)."""
-    if not isinstance(n, int) or isinstance(n, bool) or n < 0:
-        raise ValueError(f"polygamma: the order n must be an int >= 0, got {n!r}")
-    return polygamma_of(n)(x)
-
-
-def floor(x: V) -> V:
-    """⌊x⌋ as a float (slope 0; ``math.floor`` of a Value gives this too)."""
-    return FLOOR(x)  # type: ignore[no-any-return]
-
-
-def ceil(x: V) -> V:
-    """⌈x⌉ as a float (slope 0)."""
-    return CEIL(x)  # type: ignore[no-any-return]
-
-
-def trunc(x: V) -> V:
-    """x rounded toward 0, as a float (slope 0)."""
-    return TRUNC(x)  # type: ignore[no-any-return]
-
-
-def round_(x: V) -> V:
-    """x rounded to the nearest integer, ties to even, as a float (slope 0). (``round(v, 3)`` gives a number.)"""
-    return ROUND(x)  # type: ignore[no-any-return]
-
-
-def sign(x: V) -> V:
-    """−1, 0 or 1 (slope 0)."""
-    return SIGN(x)  # type: ignore[no-any-return]
-
-
-def fmod(a: Any, b: Any) -> Any:
-    """a − b·trunc(a/b), the sign of a (``math.fmod``); ``a % b`` on Values follows Python's %, the sign of b."""
-    return FMOD(a, b)
-
-
-def copysign(a: Any, b: Any) -> Any:
-    """|a| with the sign of b."""
-    return COPYSIGN(a, b)
-
-
-def maximum(a: Any, b: Any) -> Any:
-    """The larger of a and b, recorded: the gradient goes to the larger one, split ½–½ at a tie.
-
-    >>> from autograd_lite import Value, grad
-    >>> grad(lambda x: maximum(x, 1.0))(1.0)
-    0.5
-    """
-    return MAXIMUM(a, b)
-
-
-def minimum(a: Any, b: Any) -> Any:
-    """The smaller of a and b, recorded: the gradient goes to the smaller one, split ½–½ at a tie."""
-    return MINIMUM(a, b)
-
-
-def clamp(x: Any, lo: Any, hi: Any) -> Any:
-    """x limited to [lo, hi]: minimum(maximum(x, lo), hi) (the gradient goes to whichever is chosen)."""
-    if _number(lo) > _number(hi):
-        raise ValueError(f"clamp: lo={lo!r} is above hi={hi!r}")
-    return minimum(maximum(x, lo), hi)
-
-
-def sigmoid(x: V) -> V:
-    """The logistic function 1 / (1 + e⁻ˣ), stable for any finite x."""
-    return SIGMOID(x)  # type: ignore[no-any-return]
-
-
-def relu(x: V) -> V:
-    """max(x, 0), with derivative 0 at x = 0."""
-    return RELU(x)  # type: ignore[no-any-return]
-
-
-def softplus(x: V) -> V:
-    """log(1 + eˣ), stable for any finite x."""
-    return SOFTPLUS(x)  # type: ignore[no-any-return]
-
-
-def log_sigmoid(x: V) -> V:
-    """log σ(x) = −softplus(−x), stable for any finite x."""
-    return LOG_SIGMOID(x)  # type: ignore[no-any-return]
-
-
-def silu(x: V) -> V:
-    """x·σ(x) (also called swish)."""
-    return SILU(x)  # type: ignore[no-any-return]
-
-
-def gelu(x: Any, approximate: str = "none") -> Any:
-    """x·Φ(x), Φ the standard normal CDF (exact, through erf); ``approximate="tanh"`` for the tanh form, as PyTorch."""
-    if approximate == "none":
-        return GELU(x)
-    if approximate == "tanh":
-        return GELU_TANH(x)
-    raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
-
-
-def elu(x: Any, alpha: float = 1.0) -> Any:
-    """x for x > 0, α·(eˣ − 1) below."""
-    return elu_by(finite(alpha, "elu: alpha"))(x)
-
-
-def leaky_relu(x: Any, slope: float = 0.01) -> Any:
-    """x for x > 0, slope·x below (PyTorch's default slope 0.01)."""
-    return leaky_relu_by(finite(slope, "leaky_relu: slope"))(x)
-
-
-def abs_(x: V) -> V:
-    """|x| (the builtin ``abs`` works on Values too)."""
-    return ABS(x)  # type: ignore[no-any-return]
-
-
-def sum_(xs: Sequence[Any]) -> Any:
-    """x₁ + … + xₙ as one node with n parents (the builtin ``sum`` records n − 1 additions).
-
-    Plain numbers only give a plain float.
-
-    >>> sum_([1.0, 2.5])
-    3.5
-    """
-    xs = _items(xs, "sum_")
-    return SUM(*xs) if xs else 0.0
-
-
-def dot(ws: Sequence[Any], xs: Sequence[Any]) -> Any:
-    """Σ wᵢ·xᵢ as one node with 2n parents: a neuron's weighted sum in one step. Plain numbers give a float."""
-    ws, xs = _items(ws, "dot"), _items(xs, "dot")
-    if len(ws) != len(xs):
-        raise ValueError(f"dot: got {len(ws)} weights but {len(xs)} inputs")
-    return DOT(*ws, *xs) if ws else 0.0
-
-
-def logsumexp(xs: Sequence[Any]) -> Any:
-    """log Σ eˣⁱ as one node, shifted by the largest input: no overflow; its gradient is softmax(xs).
-
-    >>> logsumexp([1000.0, 1000.0]) == 1000.0 + math.log(2.0)
-    True
-    """
-    xs = _items(xs, "logsumexp")
-    if not xs:
-        raise ValueError("logsumexp: needs at least one input")
-    return LOGSUMEXP(*xs)
-
-
-def softmax(xs: Sequence[Any]) -> list[Any]:
-    """[e^(xᵢ − logsumexp(xs))]: probabilities that sum to 1, stable for logits of any size."""
-    items = _items(xs, "softmax")
-    lse = logsumexp(items)
-    return [exp(x - lse) for x in items]
-
-
-def log_softmax(xs: Sequence[Any]) -> list[Any]:
-    """[xᵢ − logsumexp(xs)]: log-probabilities, stable for logits of any size."""
-    items = _items(xs, "log_softmax")
-    lse = logsumexp(items)
-    return [x - lse for x in items]
-
-
-def as_list(xs: Any) -> Any:
-    """A numpy array (anything with ``.tolist()``) as a list; a list, a tuple or anything else as it is."""
-    if type(xs) is list or type(xs) is tuple:  # the common case, quick
-        return xs
-    tolist = getattr(xs, "tolist", None)
-    return tolist() if callable(tolist) else xs
-
-
-def _items(xs: Sequence[Any], where: str) -> Sequence[Any]:
-    """A sequence of numbers or Values (a numpy array too) as a list or tuple; a TypeError naming `where` if not."""
-    xs = as_list(xs)
-    if type(xs) is list or type(xs) is tuple:
-        return xs
-    if isinstance(xs, (str, bytes)) or not hasattr(xs, "__len__"):
-        raise TypeError(f"{where}: expected a list of numbers or Values, got {type(xs).__name__} {xs!r}")
-    return list(xs)
 
 
 # ---------------------------------------------------------------------------
@@ -1137,7 +825,7 @@ def primitive(derivs: Callable[..., tuple[Any, ...]], name: str | None = None) -
             return row(*args)
 
         function.primitive = row  # type: ignore[attr-defined]
-        row.made_by = (_user_row, f.__module__, f.__qualname__)
+        row.made_by = (user_row, f.__module__, f.__qualname__)
         return function
 
     return decorate

@@ -43,45 +43,47 @@ from .checks import BranchChangedError, NonFiniteGradientError
 from .codegen import ChunkedProgram, DerivativeProgram, _TooVaried, write_source
 from .engine import (
     CollectorPaused,
-    Comparison,
     Value,
     checked_chain_rule,
-    comparisons_of,
     data_of,
     evaluate,
     topological_order,
 )
+from .guards import Guard, guards_of
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
+    from typing import Any
 
-    from .engine import Primitive
+    from .primitives import Primitive
 
 __all__ = ["CODE_LIMIT", "BranchChangedError", "Tape", "compile"]
 
 
-def _guarded_graph(output: Value) -> tuple[list[Value], list[Comparison]]:
-    """The nodes to replay, parents first, and the comparisons that guard them.
+def _guarded_graph(output: Value) -> tuple[list[Value], list[tuple[Guard, tuple[Any, ...]]]]:
+    """The nodes to replay, parents first, and the guards that check them, each with its operands.
 
-    Every comparison made with a node of the graph guards the tape. Its other
-    operand joins the graph (the loser of ``max(a, b)`` is not an input of the
+    Every guard remembered on a node of the graph guards the tape. Its other
+    operands join the graph (the loser of ``max(a, b)`` is not an input of the
     output, yet the tape must recompute it to check the outcome), and that may
-    bring in more comparisons, until none is left. Nodes that join are placed
+    bring in more guards, until none is left. Nodes that join are placed
     after those already there, so parents still come first.
     """
     order = topological_order(output)
     nodes = set(order)
-    guards: list[Comparison] = []
-    seen: set[tuple[int, str, int]] = set()
+    guards: list[tuple[Guard, tuple[Any, ...]]] = []
+    seen: set[tuple[Any, ...]] = set()
     todo = list(order)
     while todo:
-        for c in comparisons_of(todo.pop()):
-            key = (id(c.left), c.symbol, id(c.right))  # a comparison of two Values is kept on both
-            if key in seen:
+        for g in guards_of(todo.pop()):
+            operands = g.values()
+            assert operands is not None  # guards_of leaves out guards whose Values are gone
+            key = (g.symbol, *(id(x) if isinstance(x, Value) else x for x in operands))
+            if key in seen:  # a comparison of two Values is kept on both
                 continue
             seen.add(key)
-            guards.append(c)
-            for v in (c.left, c.right):
+            guards.append((g, operands))
+            for v in operands:
                 if isinstance(v, Value) and v not in nodes:
                     new = [n for n in topological_order(v) if n not in nodes]
                     nodes.update(new)
@@ -113,18 +115,18 @@ class Tape:
 
     def __init__(self, output: Value, names: Mapping[Value, str] | None = None, code_limit: int = CODE_LIMIT) -> None:
         with CollectorPaused():
-            order, comparisons = _guarded_graph(output)
+            order, guarded = _guarded_graph(output)
         position = {node: i for i, node in enumerate(order)}
         self.output = output
         self._out = position[output]
         #: The leaves (inputs and parameters) and where they sit in the flat lists.
         self.leaves: list[tuple[int, Value]] = [(i, node) for i, node in enumerate(order) if node.is_leaf]
         self._leaf_values = tuple(node for _, node in self.leaves)
-        #: The comparisons checked on every forward pass: (comparison, left position,
-        #: right position, or None when the right side is the plain number kept in the comparison).
-        self.guards: list[tuple[Comparison, int, int | None]] = []
-        for c in comparisons:
-            self.guards.append((c, position[c.left], position[c.right] if isinstance(c.right, Value) else None))
+        #: The guards checked on every forward pass: (guard, where each operand is: a node's position,
+        #: or None for a plain number, which the guard keeps).
+        self.guards: list[tuple[Guard, tuple[int | None, ...]]] = [
+            (g, tuple(position[x] if isinstance(x, Value) else None for x in operands)) for g, operands in guarded
+        ]
         self.size = len(order)
         self._order = order
         self._lists_built = False  # the flat lists of the reference replay are built when first needed
@@ -165,14 +167,14 @@ class Tape:
                 self.note = (f"compiled in {len(self.program.chunks):,} chunks, {self.program.distinct} distinct "
                              f"({self.program.lines:,} lines, {self.codegen_seconds:.3f} s to write and compile)")
                 return
-            operands = [order[i] for _, left, right in self.guards for i in (left, right) if i is not None]
+            operands = [order[i] for _, at in self.guards for i in at if i is not None]
             text = write_source(order, output, names, keep=set(operands))
             self.codegen_seconds = time.perf_counter() - begin
             self.program = DerivativeProgram(text)
             at = {position[node]: i for i, node in enumerate(self.program.kept)}
             self._program_out = at[self._out]
             self._program_guards = [
-                (c, at[left], None if right is None else at[right]) for c, left, right in self.guards
+                (g, tuple(None if i is None else at[i] for i in where)) for g, where in self.guards
             ]
         except _TooVaried as why:
             self.note = f"{self.size:,} nodes whose chunks do not repeat ({why}): replayed from lists, node by node"
@@ -240,14 +242,15 @@ class Tape:
         self.output._data = out  # a finite float, checked above
         return out
 
-    def _check_guards(self, values: Sequence[float], guards: list[tuple[Comparison, int, int | None]]) -> None:
-        for comparison, left, right in guards:
-            a, b = values[left], (comparison.right if right is None else values[right])
-            if comparison.compare(a, b) != comparison.outcome:
+    def _check_guards(self, values: Sequence[float], guards: list[tuple[Guard, tuple[int | None, ...]]]) -> None:
+        for guard, where in guards:
+            numbers = [x if i is None else values[i] for x, i in zip(guard.operands, where)]
+            if not guard.holds(numbers):
+                what = "comparison" if guard.is_comparison else "conversion"
                 raise BranchChangedError(
-                    f"Tape.forward: the comparison {comparison.describe(a, b)} is now {not comparison.outcome}, "
-                    f"but was {comparison.outcome} when the graph was recorded, so the program would take another "
-                    f"branch; record the graph again and compile that"
+                    f"Tape.forward: the {what} {guard.expression(numbers)} is now {guard.test(*numbers)!r}, but was "
+                    f"{guard.outcome!r} when the graph was recorded, so the program would take another branch; "
+                    f"record the graph again and compile that"
                 )
 
     def _forward_lists(self) -> list[float]:

@@ -286,37 +286,6 @@ def test_errors_in_chunks_are_the_eager_errors(small_chunks):
     assert y.grad == 0.0
 
 
-HOT_CASES = [(name, kind) for name in sorted(al.engine._HOT) for kind in ("unary", "binary", "number", "flipped")
-             if (PRIMITIVES[name].arity == 1) == (kind == "unary")]
-
-
-@pytest.mark.parametrize(("name", "kind"), HOT_CASES, ids=[f"{n}-{k}" for n, k in HOT_CASES])
-@given(data=st.data())
-def test_the_eager_hot_path_is_the_general_one(name, kind, data):
-    """Each generated eager function gives the node the general function gives: value, derivatives, errors."""
-    from autograd_lite import engine
-
-    row = PRIMITIVES[name]
-    if kind == "flipped":
-        row, kind = flipped(row), "number"
-    xs = data.draw(primitive_inputs(name) | st.tuples(*[st.floats(-1e3, 1e3)] * max(row.arity, 1)))
-    if kind == "flipped" or row.flips is not None:
-        xs = xs[::-1]
-    fast = engine._fast(row, kind)
-    general = {"unary": engine._unary, "binary": engine._binary, "number": engine._with_number}[kind]
-    args = [Value(xs[0])] + ([Value(xs[1])] if kind == "binary" else [xs[1]] if kind == "number" else [])
-
-    def outcome(f):
-        try:
-            node = f(*args)
-        except (ArithmeticError, ValueError) as error:
-            return type(error), str(error)
-        return node.data, node.parents, node.local_grads, node.constants, node.op
-
-    assert not isinstance(fast, __import__("functools").partial), "a hot row has no generated function"
-    assert outcome(fast) == outcome(lambda *a: general(row, *a))
-
-
 def test_compile_checks_its_names_and_describes_itself():
     """compile(names=...) wants Values mapped to strings; a tape's repr says how it runs."""
     x = Value(1.0)
@@ -361,19 +330,3 @@ def test_backward_right_after_compile_from_lists():
     tape.backward()
     grads = [x.grad for x in xs]
     assert grads == eager_at(f, [i / 100 for i in range(12)])[1] and grads[5] > 0.1
-
-
-@given(x=st.floats(-50, 50), c=st.sampled_from([0, 1, 2, 3, 2.0, 0.5, -1, -2.5, 1.5]))
-def test_x_to_a_constant_power_is_the_general_row(x, c):
-    """x ** c through the per-exponent generated function gives the node and the errors the row gives."""
-    from autograd_lite import engine
-    from autograd_lite.primitives import power_by
-
-    def outcome(f):
-        try:
-            node = f()
-        except (ArithmeticError, ValueError) as error:
-            return type(error), str(error)
-        return node.data, node.local_grads, node.op
-
-    assert outcome(lambda: Value(x) ** c) == outcome(lambda: engine._unary(power_by(float(c)), Value(x)))

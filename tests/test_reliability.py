@@ -445,7 +445,7 @@ def test_comparisons_inside_no_grad_are_not_guards():
     w = Value(1.0)
     with al.no_grad():
         assert w > 0
-    assert al.engine.comparisons_of(w) == []
+    assert al.guards.guards_of(w) == []
 
 
 def test_tape_forward_updates_the_output_and_refuses_nan_seeds():
@@ -467,7 +467,7 @@ def test_leaf_comparisons_do_not_pile_up_over_a_training_loop():
         u = Value(2.0) * 1.0
         max(w, u)
         assert w > 0
-    assert len(al.engine.comparisons_of(w)) < 10
+    assert len(al.guards.guards_of(w)) < 10
 
 
 # -- 7. Numeric checks that say what went wrong ------------------------------------------------------

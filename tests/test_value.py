@@ -7,7 +7,7 @@ import pytest
 
 import autograd_lite as al
 from autograd_lite import Value
-from autograd_lite.engine import ADD, DIV, MUL, NEG, POW, SUB
+from autograd_lite.primitives import ADD, DIV, MUL, NEG, POW, SUB
 
 
 def test_value_stores_a_float_and_a_zero_gradient():
