@@ -41,7 +41,7 @@ True
 
 from typing import TYPE_CHECKING
 
-from . import optim
+from . import optim, pickles  # noqa: F401  (pickles registers how Values pickle)
 from .checks import BranchChangedError, NonFiniteGradientError
 from .engine import Value, topological_order
 from .explain import explain

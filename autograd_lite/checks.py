@@ -5,7 +5,8 @@ library is checked once, where it enters, by `real`: a finite real number
 becomes a Python float, anything else raises naming the call. Every result a
 row computes is checked too, and `non_finite_result` is its error; a gradient
 that becomes inf or nan is `NonFiniteGradientError`, with the message written
-by `non_finite_gradient`. The other modules raise these and only these (or a
+by `non_finite_gradient`, and `checked_chain_rule` is the reverse pass that
+finds where. The other modules raise these and only these (or a
 builtin exception naming the operation), so one file says how errors read.
 
 >>> real(3, "Value"), real(2.5, "Value")
@@ -22,7 +23,7 @@ import numbers
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # for annotations only: the rows are defined above this module, in `primitives`
-    from collections.abc import Sequence
+    from collections.abc import Callable, Hashable, Iterable, Sequence
     from typing import Any
 
     from .primitives import Primitive
@@ -30,6 +31,7 @@ if TYPE_CHECKING:  # for annotations only: the rows are defined above this modul
 __all__ = [
     "BranchChangedError",
     "NonFiniteGradientError",
+    "checked_chain_rule",
     "finite",
     "non_finite_gradient",
     "non_finite_result",
@@ -118,3 +120,39 @@ def non_finite_gradient(
     else:
         why = f"the gradient of input {i} overflows when {before!r} and {local * flowing!r} are added"
     return NonFiniteGradientError(f"{where}: the gradient becomes non-finite at {at}: {why}")
+
+
+def checked_chain_rule(
+    root: Hashable,
+    seed: float,
+    steps: Iterable[tuple[Hashable, Primitive, Sequence[Hashable], Sequence[float], Sequence[float]]],
+    data: Callable[[Any], float],
+    where: str,
+    visit: Callable[[Any, float], None] | None = None,
+) -> dict[Any, float]:
+    """The chain rule with every gradient checked: the exact, slower path.
+
+    `steps` gives every computed node from the output back to the leaves, as
+    (node, its primitive, its parents, its local derivatives, its constants);
+    `data(node)` is a node's number, for the message. Returns the gradient of every node
+    reached. A zero gradient adds nothing, even through an infinite local
+    derivative; any other gradient that becomes inf or nan raises
+    `NonFiniteGradientError` at the first node where it does. `visit(node, g)`,
+    if given, is called with each node and the gradient flowing into it, just
+    before that gradient is passed on (`autograd_lite.explain` shows the pass so).
+    """
+    grads: dict[Any, float] = {root: seed}
+    for node, op, parents, local, constants in steps:
+        g = grads.get(node, 0.0)
+        if visit is not None:
+            visit(node, g)
+        if g == 0.0:
+            continue
+        for i, (parent, d) in enumerate(zip(parents, local)):
+            before = grads.get(parent, 0.0)
+            total = before + d * g
+            if total - total:
+                inputs = [data(p) for p in parents] + list(constants)
+                raise non_finite_gradient(where, op, inputs, i, g, d, before)
+            grads[parent] = total
+    return grads

@@ -8,13 +8,12 @@ the rows to Values and reads them back. It reads top to bottom:
 1. Recording one node: a row's value and local derivatives, computed and
    checked, stored in a new Value.
 2. Walking the graph: a topological order without recursion.
-3. The chain rule with every gradient checked, the slow path that says where
-   a gradient went inf or nan.
+3. The pass again with every gradient checked, when one went inf or nan, to
+   say where.
 4. `Value`, whose operators and methods record nodes, and its `backward()`:
    reverse mode, the chain rule in one loop, gradients as floats.
 5. The three tables through which every operator, method and function
    reaches a row (`autograd_lite.fast` writes the common rows out).
-6. Pickles: rebuilding a Value, checked.
 
 Every number that enters is checked once, where it enters
 (`autograd_lite.checks`): a Value holds a finite float, an operation whose
@@ -22,7 +21,8 @@ result would overflow or be nan raises, naming the operation, and a gradient
 that becomes inf or nan raises `NonFiniteGradientError` at the node where it
 first did. Recording on and off is `autograd_lite.grad_mode`; comparisons
 remembered for replay are `autograd_lite.guards`; gradients that are Values
-(higher order) and forward mode are `autograd_lite.higher`.
+(higher order) and forward mode are `autograd_lite.higher`; pickles are
+`autograd_lite.pickles`.
 
 >>> x = Value(3.0)
 >>> y = x * x + 2 * x        # y = x² + 2x
@@ -40,7 +40,7 @@ import operator
 import threading
 from typing import TYPE_CHECKING
 
-from .checks import NonFiniteGradientError, non_finite_gradient, non_finite_result, real
+from .checks import NonFiniteGradientError, checked_chain_rule, non_finite_result, real
 from .fast import EagerFunctions, Powers
 from .grad_mode import recording
 from .guards import Guard, forget, remember
@@ -100,7 +100,7 @@ from .primitives import (
 )  # fmt: skip
 
 if TYPE_CHECKING:  # names for annotations only: importing `typing` at run time costs start-up time
-    from collections.abc import Callable, Hashable, Iterable, Sequence
+    from collections.abc import Callable, Iterable, Sequence
     from typing import Any
 
     _Operator = Callable[["Value", "Value | float"], "Value"]
@@ -114,7 +114,6 @@ __all__ = [
     "NonFiniteGradientError",
     "Value",
     "apply",
-    "checked_chain_rule",
     "data_of",
     "evaluate",
     "topological_order",
@@ -338,44 +337,8 @@ def _order_and_leaves(root: Value) -> tuple[list[Value], list[Value]]:
 
 
 # ---------------------------------------------------------------------------
-# 3. The chain rule with every gradient checked
+# 3. When a gradient goes inf or nan: the pass again, checked (`checked_chain_rule`)
 # ---------------------------------------------------------------------------
-
-
-def checked_chain_rule(
-    root: Hashable,
-    seed: float,
-    steps: Iterable[tuple[Hashable, Primitive, Sequence[Hashable], Sequence[float], Sequence[float]]],
-    data: Callable[[Any], float],
-    where: str,
-    visit: Callable[[Any, float], None] | None = None,
-) -> dict[Any, float]:
-    """The chain rule with every gradient checked: the exact, slower path.
-
-    `steps` gives every computed node from the output back to the leaves, as
-    (node, its primitive, its parents, its local derivatives, its constants);
-    `data(node)` is a node's number, for the message. Returns the gradient of every node
-    reached. A zero gradient adds nothing, even through an infinite local
-    derivative; any other gradient that becomes inf or nan raises
-    `NonFiniteGradientError` at the first node where it does. `visit(node, g)`,
-    if given, is called with each node and the gradient flowing into it, just
-    before that gradient is passed on (`autograd_lite.explain` shows the pass so).
-    """
-    grads: dict[Any, float] = {root: seed}
-    for node, op, parents, local, constants in steps:
-        g = grads.get(node, 0.0)
-        if visit is not None:
-            visit(node, g)
-        if g == 0.0:
-            continue
-        for i, (parent, d) in enumerate(zip(parents, local)):
-            before = grads.get(parent, 0.0)
-            total = before + d * g
-            if total - total:
-                inputs = [data(p) for p in parents] + list(constants)
-                raise non_finite_gradient(where, op, inputs, i, g, d, before)
-            grads[parent] = total
-    return grads
 
 
 def node_steps(
@@ -543,6 +506,14 @@ class Value:
         self._op = None
         self._a = None
         self._b = None
+
+    def __setstate__(self, guards: object) -> None:
+        """Put back the guards of a pickled or copied Value (how it is taken apart: `autograd_lite.pickles`)."""
+        if guards is None:
+            return
+        if type(guards) is not list or any(type(g) is not Guard for g in guards):
+            raise TypeError(f"unpickling a Value: its guards must be a list of Guards, got {guards!r}")
+        self._guards = guards
 
     @staticmethod
     def _record_row(op: Primitive, args: Sequence[Any]) -> Value:
@@ -837,36 +808,6 @@ class Value:
                     leaf.grad = old
                 raise
 
-    # -- pickle and deepcopy: a graph of any depth, without recursion ----------
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        """A leaf is its number and gradient; a computed Value also its row, parents and local derivatives.
-
-        Pickling follows parents, and a deep graph would pass Python's
-        recursion limit. So the first Value of a graph to be pickled sends its
-        ancestors ahead, parents before children: each then refers only to
-        parents the pickle already holds. A marker at the end of that list
-        ends the favour, however the pickle ends. Guards travel as the state.
-        """
-        guards = getattr(self, "_guards", None) or None
-        if self._a is None:
-            return _leaf, (self._data, self.grad), guards
-        ahead: list[Any]
-        if id(self) in _pickling.ancestors:
-            _pickling.ancestors.discard(id(self))
-            ahead = []
-        else:
-            ahead = topological_order(self)[:-1]
-            sent = {id(v) for v in ahead if v._a is not None}
-            _pickling.ancestors |= sent
-            ahead.append(_Sent(sent))  # type: ignore[arg-type]  # the marker, last
-        data = (ahead, self._data, self.grad, self._op, self.parents, self.local_grads, self.constants)
-        return _computed, data, guards
-
-    def __setstate__(self, guards: list[Guard] | None) -> None:
-        if guards is not None:
-            self._guards = _checked_guards(guards)
-
 
 # ---------------------------------------------------------------------------
 # 5. The tables every operator, method and function reaches a row through
@@ -895,86 +836,6 @@ record_number: Callable[[Primitive], Callable[[Value, float], Value]] = _numbers
 #: ``x ** c`` by exponent: the first few exponents a program uses, written out.
 POWERS: dict[float, Callable[[Value], Value]] = _powers.table
 record_power: Callable[[float], Callable[[Value], Value]] = _powers.__getitem__
-
-
-# ---------------------------------------------------------------------------
-# 6. Pickles: rebuilding a Value, checked (a pickle can come from anywhere)
-# ---------------------------------------------------------------------------
-
-
-class _Pickling(threading.local):
-    """Per thread: the ids of computed Values whose ancestors a pickle has already sent ahead."""
-
-    def __init__(self) -> None:
-        self.ancestors: set[int] = set()
-
-
-_pickling = _Pickling()
-
-
-class _Sent:
-    """The end of a list of ancestors sent ahead: pickling it ends their favour (it unpickles as None)."""
-
-    __slots__ = ("ids",)
-
-    def __init__(self, ids: set[int]) -> None:
-        self.ids = ids
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        _pickling.ancestors -= self.ids
-        return type(None), ()
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> None:
-        _pickling.ancestors -= self.ids
-
-
-_REBUILD = "unpickling a Value"
-
-
-def _leaf(data: float, grad: float) -> Value:
-    node = _constant(real(data, f"{_REBUILD}: its data"))
-    node.grad = real(grad, f"{_REBUILD}: its grad")
-    return node
-
-
-def _computed(
-    ahead: list[Value],
-    data: float,
-    grad: float,
-    op: Primitive,
-    parents: tuple[Value, ...],
-    local: tuple[float, ...],
-    constants: tuple[float, ...] = (),
-) -> Value:
-    if not isinstance(op, Primitive):
-        raise TypeError(f"{_REBUILD}: its row must be a Primitive, got {type(op).__name__} {op!r}")
-    if type(parents) is not tuple or not parents or any(type(p) is not Value for p in parents):
-        raise TypeError(f"{_REBUILD}: the parents of a {op.name} node must be a tuple of Values, got {parents!r}")
-    if type(local) is not tuple or len(local) != len(parents):
-        raise ValueError(f"{_REBUILD}: {op.name} with {len(parents)} parent(s) takes one derivative each: {local!r}")
-    if type(constants) is not tuple:
-        raise TypeError(f"{_REBUILD}: the constants of a {op.name} node must be a tuple, got {constants!r}")
-    inputs = len(parents) + len(constants)
-    if (op.arity >= 0 and inputs != op.arity) or (op.arity < 0 and constants):
-        raise ValueError(f"{_REBUILD}: {op.name} takes {op.arity} input(s), got {inputs}")
-    node = _new(Value)
-    node._data, node.grad, node._op = real(data, f"{_REBUILD}: its data"), real(grad, f"{_REBUILD}: its grad"), op
-    derivatives = tuple(_derivative(d, op) for d in local)
-    _link(node, parents, derivatives, tuple(real(c, f"{_REBUILD}: a constant of {op.name}") for c in constants))
-    return node
-
-
-def _derivative(d: object, op: Primitive) -> float:
-    """A stored local derivative: a finite float, or inf where the derivative is infinite (never nan)."""
-    if type(d) is float and d in (math.inf, -math.inf):
-        return d
-    return real(d, f"{_REBUILD}: a local derivative of {op.name}")
-
-
-def _checked_guards(guards: object) -> list[Guard]:
-    if type(guards) is not list or any(type(g) is not Guard for g in guards):
-        raise TypeError(f"{_REBUILD}: its guards must be a list of Guards, got {guards!r}")
-    return guards
 
 
 # ---------------------------------------------------------------------------

@@ -42,7 +42,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .engine import CollectorPaused, Value, checked_chain_rule, data_of, node_steps, topological_order
+from .checks import checked_chain_rule
+from .engine import CollectorPaused, Value, data_of, node_steps, topological_order
 
 if TYPE_CHECKING:
     from collections.abc import Mapping

@@ -22,8 +22,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .checks import NonFiniteGradientError, non_finite_gradient, real, shown
-from .engine import CollectorPaused, Value, _constant, checked_chain_rule, node_steps, topological_order
+from .checks import NonFiniteGradientError, checked_chain_rule, non_finite_gradient, real, shown
+from .engine import CollectorPaused, Value, _constant, node_steps, topological_order
 from .grad_mode import enable_grad
 
 if TYPE_CHECKING:

@@ -39,12 +39,11 @@ import numbers
 import time
 from typing import TYPE_CHECKING
 
-from .checks import BranchChangedError, NonFiniteGradientError
+from .checks import BranchChangedError, NonFiniteGradientError, checked_chain_rule
 from .codegen import ChunkedProgram, DerivativeProgram, _TooVaried, write_source
 from .engine import (
     CollectorPaused,
     Value,
-    checked_chain_rule,
     data_of,
     evaluate,
     topological_order,
