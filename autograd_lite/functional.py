@@ -294,8 +294,8 @@ def _jvp(f: Function, primals: Sequence[Any], tangents: Sequence[Any], kwargs: d
         raise ValueError(f"{name}: no primals, so there is nothing to differentiate")
     seeds: list[Any] = []
     for i, (primal, tangent) in enumerate(zip(primals, tangents)):
+        expected = tree_flatten(primal, f"{name}: argument {i}")[1]  # the primal first: its errors come first
         leaves, shape = tree_flatten(tangent, f"{name}: tangent {i}")
-        expected = tree_flatten(primal, f"{name}: argument {i}")[1]
         if shape != expected:
             raise ValueError(f"{name}: tangent {i} has the shape {shape!r}, but its primal has {expected!r}")
         seeds += [t if isinstance(t, Value) else data_of(t, name, f"tangent {i}") for t in leaves]
