@@ -70,11 +70,83 @@ def _inputs(x: Sequence[Any], where: str) -> list[Any]:
     return [xi if isinstance(xi, Value) else data_of(xi, where, "an input") for xi in x]
 
 
+class _UnorderedError(Exception):
+    """A set holding parameters was met by a walk that keeps no names."""
+
+
+def _collect(held: object, name: str | None, found: list[Any], seen: set[int], owner: str) -> None:
+    """Append every Value reachable from `held` to `found`, in the order of the class docstring.
+
+    With a `name` (the dotted name of `held`, "" for the module asked), each
+    entry is a (name, Value) pair; with None, it is the Value alone (for
+    `parameters`, which has no use for the names). `owner` is the method
+    that walks, for errors (``MLP.parameters``). `seen` holds the ids of
+    the Modules and containers already walked: each is walked once, which
+    stops at a container inside itself or a module that refers back to its
+    parent. A Value reachable twice is in `found` twice; `_first_of_each`
+    keeps its first place.
+    """
+    if id(held) in seen:
+        return
+    items: Any
+    if isinstance(held, Module):
+        items = vars(held).items()
+    elif isinstance(held, (list, tuple)):
+        items = enumerate(held)
+    elif isinstance(held, dict):
+        items = held.items()
+    else:
+        if isinstance(held, (set, frozenset)) and _holds_parameters(held):
+            if name is None:
+                raise _UnorderedError  # the caller walks again with names, to say where
+            raise TypeError(
+                f"{owner}: {name} is a {type(held).__name__} holding Values or Modules, which has no fixed order "
+                "for the parameters; hold them in a list, a tuple or a dict"
+            )
+        return  # a number, a string, a function: no parameters in it
+    seen.add(id(held))
+    for key, item in items:
+        if isinstance(item, Value):  # most parameters sit in a list or an attribute: no call for them
+            found.append(item if name is None else (f"{name}.{key}" if name else str(key), item))
+        elif not isinstance(item, (str, numbers.Number)):
+            _collect(item, None if name is None else f"{name}.{key}" if name else str(key), found, seen, owner)
+
+
+def _first_of_each(found: list[Any], ids: list[int]) -> list[Any]:
+    """`found` with each Value (whose ids are `ids`) kept at its first place only: tied weights are one parameter."""
+    if len(set(ids)) == len(ids):  # the usual case: nothing shared, a check in C
+        return found
+    kept, seen = [], set()
+    for key, entry in zip(ids, found):
+        if key not in seen:
+            seen.add(key)
+            kept.append(entry)
+    return kept
+
+
+def _holds_parameters(held: object) -> bool:
+    """Whether a set (or a tuple in one) holds a Value or a Module."""
+    if isinstance(held, (Value, Module)):
+        return True
+    return isinstance(held, (set, frozenset, tuple)) and any(_holds_parameters(x) for x in held)
+
+
 class Module:
     """Anything with parameters: ``parameters()`` lists them, ``zero_grad()`` clears their gradients.
 
+    **Which Values are parameters.** Every Value reachable from the module's
+    attributes, in the order the attributes were set: a Value held directly,
+    or inside lists, tuples and dicts nested to any depth (items in order,
+    dicts in insertion order), and, the same way, every Value of a Module
+    held in them. A Value or Module reachable twice is listed once, at its
+    first place, so tied weights are trained and saved once, and a module
+    that refers back to its parent does not loop. Nothing else is looked
+    into; a set holding Values is refused, as it has no fixed order.
+
     ``state_dict()`` and ``load_state_dict()`` save and restore the parameters'
-    numbers under names that show the structure, as PyTorch does:
+    numbers under names that show the structure, as PyTorch does: the path
+    of attributes, list and tuple positions and dict keys, joined by dots
+    (``layers.0.neurons.3.b``, ``blocks.attention.w.1``):
 
     >>> net = MLP(2, [3, 1], seed=0)
     >>> state = net.state_dict()
@@ -84,27 +156,46 @@ class Module:
     >>> twin.load_state_dict(state)
     >>> twin([0.5, -1.0]).data == net([0.5, -1.0]).data
     True
+    >>> class Pair(Module):
+    ...     def __init__(self):
+    ...         self.blocks = {"first": Neuron(1), "second": [Value(0.5)]}
+    >>> list(Pair().state_dict())
+    ['blocks.first.w.0', 'blocks.first.b', 'blocks.second.0']
     """
 
     def parameters(self) -> list[Value]:
-        """Every trainable Value, in a fixed order."""
-        return [p for _, p in self.named_parameters()]
+        """Every trainable Value, in a fixed order (see the class docstring for which)."""
+        found: list[Value] = []
+        owner = f"{type(self).__name__}.parameters"
+        try:
+            _collect(self, None, found, set(), owner)
+        except _UnorderedError:
+            _collect(self, "", [], set(), owner)  # raises the TypeError naming the set
+            raise
+        return _first_of_each(found, list(map(id, found)))
 
     def named_parameters(self, prefix: str = "") -> list[tuple[str, Value]]:
         """Every parameter with its dotted name (``layers.0.neurons.3.b``), in the order of `parameters`.
 
-        Found by walking the module's attributes in the order they were set:
-        Values, Modules, and lists of either.
+        `prefix` is put before every name as it is (``"net."`` gives ``net.layers.0…``).
+        Two parameters whose names come out the same (a dict key with a dot in
+        it, or the keys ``0`` and ``"0"``) are a ValueError: the names of a
+        state_dict must tell every parameter apart.
         """
         named: list[tuple[str, Value]] = []
-        for attribute, held in vars(self).items():
-            items = list(enumerate(held)) if isinstance(held, list) else [(None, held)]
-            for index, item in items:
-                name = f"{prefix}{attribute}" if index is None else f"{prefix}{attribute}.{index}"
-                if isinstance(item, Value):
-                    named.append((name, item))
-                elif isinstance(item, Module):
-                    named += item.named_parameters(name + ".")
+        _collect(self, "", named, set(), f"{type(self).__name__}.named_parameters")
+        named = _first_of_each(named, [id(p) for _, p in named])
+        if prefix:
+            named = [(prefix + name, p) for name, p in named]
+        if len(named) > 1 and len({name for name, _ in named}) < len(named):
+            first: dict[str, int] = {}
+            for i, (name, _) in enumerate(named):
+                if name in first:
+                    raise ValueError(
+                        f"{type(self).__name__}.named_parameters: parameters {first[name]} and {i} are both named "
+                        f"{name!r}; rename a dict key so that every name is different"
+                    )
+                first[name] = i
         return named
 
     def state_dict(self) -> dict[str, float]:
@@ -145,6 +236,8 @@ class Module:
 class Neuron(Module):
     """``activation(w · x + b)`` with ``nin`` weights drawn uniformly from ±1/√nin and bias 0.
 
+    Its parameters are the weights, then the bias.
+
     >>> n = Neuron(2, activation=None, rng=random.Random(0))
     >>> n.w[0].data = 2.0; n.w[1].data = -1.0; n.b.data = 0.5
     >>> n([3.0, 4.0]).data             # 2·3 − 1·4 + 0.5
@@ -169,16 +262,15 @@ class Neuron(Module):
         out = dot(self.w, x) + self.b
         return self._act(out) if self._act is not None else out
 
-    def parameters(self) -> list[Value]:
-        """The weights, then the bias."""
-        return [*self.w, self.b]
-
     def __repr__(self) -> str:
         return f"Neuron({len(self.w)}, activation={self.activation!r})"
 
 
 class Layer(Module):
-    """``nout`` neurons reading the same ``nin`` inputs; calling it returns a list of ``nout`` Values."""
+    """``nout`` neurons reading the same ``nin`` inputs; calling it returns a list of ``nout`` Values.
+
+    Its parameters go neuron by neuron, each neuron's weights then its bias.
+    """
 
     def __init__(self, nin: int, nout: int, activation: str | None = "tanh", rng: random.Random | None = None) -> None:
         if not isinstance(nout, int) or nout < 1:
@@ -193,10 +285,6 @@ class Layer(Module):
         """The layer on inputs already checked (Values and finite floats)."""
         return [n.forward(x) for n in self.neurons]
 
-    def parameters(self) -> list[Value]:
-        """Neuron by neuron, each neuron's weights then its bias."""
-        return [p for n in self.neurons for p in n.parameters()]
-
     def __repr__(self) -> str:
         return f"Layer(of {len(self.neurons)} × {self.neurons[0]!r})"
 
@@ -207,6 +295,8 @@ class MLP(Module):
     Hidden layers apply `activation` ("tanh", "relu", "sigmoid" or None); the
     output layer is linear. The same `seed` gives the same initial weights.
     With one output, calling the MLP returns that Value; with several, a list.
+    Its parameters go layer by layer, neuron by neuron, each neuron's weights
+    then its bias.
     """
 
     def __init__(self, nin: int, nouts: Sequence[int], activation: str | None = "tanh", seed: int = 0) -> None:
@@ -228,10 +318,6 @@ class MLP(Module):
         for layer in self.layers:
             out = layer.forward(out)
         return out[0] if len(out) == 1 else out
-
-    def parameters(self) -> list[Value]:
-        """Layer by layer, neuron by neuron, each neuron's weights then its bias."""
-        return [p for layer in self.layers for p in layer.parameters()]
 
     def __repr__(self) -> str:
         return f"MLP({', '.join(repr(layer) for layer in self.layers)})"
