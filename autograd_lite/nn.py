@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import operator
 import random
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -44,6 +45,21 @@ def _activation(name: str | None) -> Callable[[Value], Value] | None:
         expected = ", ".join(repr(k) for k in ACTIVATIONS)
         raise ValueError(f"unknown activation {name!r}; expected one of {expected}")
     return ACTIVATIONS[name]
+
+
+def _size(owner: str, name: str, n: object) -> int:
+    """A layer size as a Python int: an int or a numpy integer, at least 1; a ValueError for anything else.
+
+    `operator.index` takes exactly the integers (numpy's too, found without
+    importing numpy) and refuses every float, 3.0 as well as 2.5, as ``range`` does.
+    """
+    try:
+        size = operator.index(n)  # type: ignore[arg-type]  # anything else is the TypeError caught here
+    except TypeError:
+        size = 0
+    if size < 1:
+        raise ValueError(f"{owner}: {name} must be a positive int, got {n!r}")
+    return size
 
 
 def _check_inputs(x: Sequence[Any], nin: int, owner: str) -> Sequence[Any]:
@@ -245,8 +261,7 @@ class Neuron(Module):
     """
 
     def __init__(self, nin: int, activation: str | None = "tanh", rng: random.Random | None = None) -> None:
-        if not isinstance(nin, int) or nin < 1:
-            raise ValueError(f"Neuron: nin must be a positive int, got {nin!r}")
+        nin = _size("Neuron", "nin", nin)
         rng = rng if rng is not None else random.Random(0)
         scale = 1.0 / math.sqrt(nin)
         self.w = [Value(rng.uniform(-scale, scale)) for _ in range(nin)]
@@ -273,8 +288,7 @@ class Layer(Module):
     """
 
     def __init__(self, nin: int, nout: int, activation: str | None = "tanh", rng: random.Random | None = None) -> None:
-        if not isinstance(nout, int) or nout < 1:
-            raise ValueError(f"Layer: nout must be a positive int, got {nout!r}")
+        nin, nout = _size("Layer", "nin", nin), _size("Layer", "nout", nout)
         rng = rng if rng is not None else random.Random(0)
         self.neurons = [Neuron(nin, activation, rng) for _ in range(nout)]
 
@@ -294,21 +308,25 @@ class MLP(Module):
 
     Hidden layers apply `activation` ("tanh", "relu", "sigmoid" or None); the
     output layer is linear. The same `seed` gives the same initial weights.
+    Sizes are ints (numpy's integers too); a float, even 3.0, is refused.
     With one output, calling the MLP returns that Value; with several, a list.
     Its parameters go layer by layer, neuron by neuron, each neuron's weights
     then its bias.
     """
 
     def __init__(self, nin: int, nouts: Sequence[int], activation: str | None = "tanh", seed: int = 0) -> None:
+        nouts = as_list(nouts)  # a numpy array of sizes reads as a list
         if not isinstance(nouts, Sequence) or isinstance(nouts, str):
             raise TypeError(
                 f"MLP: nouts must be a list of layer sizes, like [16, 1], got {type(nouts).__name__} {nouts!r}"
             )
         if not nouts:
             raise ValueError("MLP: nouts must list at least one layer size")
+        sizes = [_size("MLP", "nin", nin), *(_size("MLP", f"nouts[{i}]", n) for i, n in enumerate(nouts))]
         _activation(activation)
+        if isinstance(seed, numbers.Integral) and not isinstance(seed, bool):
+            seed = operator.index(seed)  # random.Random takes a Python int, not numpy's
         rng = random.Random(seed)
-        sizes = [nin, *nouts]
         self.layers = [
             Layer(sizes[i], sizes[i + 1], activation if i < len(nouts) - 1 else None, rng) for i in range(len(nouts))
         ]
@@ -399,6 +417,10 @@ def cross_entropy(logits: Sequence[Any], target: int) -> Any:
     items = list(as_list(logits))
     if not items:
         raise ValueError("cross_entropy: needs at least one logit")
-    if not isinstance(target, int) or isinstance(target, bool) or not 0 <= target < len(items):
+    try:
+        index = -1 if isinstance(target, bool) else operator.index(target)  # a numpy integer is an index too
+    except TypeError:
+        index = -1
+    if not 0 <= index < len(items):
         raise ValueError(f"cross_entropy: target must be a class index in 0..{len(items) - 1}, got {target!r}")
-    return logsumexp(items) - items[target]
+    return logsumexp(items) - items[index]
