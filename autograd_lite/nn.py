@@ -147,6 +147,14 @@ def _holds_parameters(held: object) -> bool:
     return isinstance(held, (set, frozenset, tuple)) and any(_holds_parameters(x) for x in held)
 
 
+def _first_few(names: list[Any], shown: int = 5) -> str:
+    """The first `shown` names as a list, with "…" when there are more; "none" for none."""
+    if not names:
+        return "none"
+    more = ", …" if len(names) > shown else ""
+    return f"[{', '.join(repr(n) for n in names[:shown])}{more}]"
+
+
 class Module:
     """Anything with parameters: ``parameters()`` lists them, ``zero_grad()`` clears their gradients.
 
@@ -221,22 +229,35 @@ class Module:
     def load_state_dict(self, state: dict[str, Any]) -> None:
         """Set every parameter from `state` (as `state_dict` made it); all of them or, on any error, none.
 
-        A missing name, an unexpected one, or a value that is not a finite
-        number is an error naming it.
+        A missing name or an unexpected one is a KeyError giving how many of
+        each and the first few; a value that is not a finite number, or is too
+        large for a float (``10**400``, a huge Fraction), is an error naming it.
         """
-        owner = type(self).__name__
+        owner = f"{type(self).__name__}.load_state_dict"
         if not isinstance(state, dict):
-            raise TypeError(f"{owner}.load_state_dict: expected a dict of name -> number, got {type(state).__name__}")
+            raise TypeError(f"{owner}: expected a dict of name -> number, got {type(state).__name__}")
         named = dict(self.named_parameters())
         missing, unexpected = [n for n in named if n not in state], [n for n in state if n not in named]
         if missing or unexpected:
-            raise KeyError(f"{owner}.load_state_dict: missing {missing or 'none'}, unexpected {unexpected or 'none'}")
+            # The counts and the first few names: a state of another architecture can miss hundreds.
+            raise KeyError(
+                f"{owner}: {len(missing)} missing and {len(unexpected)} unexpected names: "
+                f"missing {_first_few(missing)}, unexpected {_first_few(unexpected)}"
+            )
         values = {}
         for name in named:
             x = state[name]
-            if isinstance(x, bool) or not isinstance(x, numbers.Real) or not math.isfinite(x):
-                raise ValueError(f"{owner}.load_state_dict: {name} must be a finite number, got {x!r}")
-            values[name] = float(x)
+            if isinstance(x, bool) or not isinstance(x, numbers.Real):
+                raise ValueError(f"{owner}: {name} must be a finite number, got {x!r}; no parameter was changed")
+            try:
+                number = float(x)
+            except OverflowError:  # an int or a Fraction beyond 1.8e308; its repr may be thousands of digits
+                size = f"{type(x).__name__}, about 1e{int(math.log10(abs(math.trunc(x))))}"
+                unchanged = "no parameter was changed"
+                raise OverflowError(f"{owner}: {name} is too large for a float ({size}); {unchanged}") from None
+            if not math.isfinite(number):
+                raise ValueError(f"{owner}: {name} must be a finite number, got {x!r}; no parameter was changed")
+            values[name] = number
         for name, p in named.items():  # every number checked: now set them all
             p.data = values[name]
 
