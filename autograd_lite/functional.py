@@ -68,7 +68,11 @@ _depth: ContextVar[int] = ContextVar("autograd_lite_derivative_depth", default=0
 
 
 def _positions(argnums: ArgNums, nargs: int, name: str, keywords: dict[str, Any]) -> tuple[int, ...]:
-    """The argument positions to differentiate, checked against the call."""
+    """The argument positions to differentiate, checked against the call, negative ones counted from the end.
+
+    A position may come more than once (``(0, 0)``, or ``(0, -2)`` for two
+    arguments): it is kept every time, so that each gets its own gradient.
+    """
     if argnums is None:
         chosen: tuple[Any, ...] = tuple(range(nargs))
     elif isinstance(argnums, int) and not isinstance(argnums, bool):
@@ -98,20 +102,27 @@ class _Call:
         self.name = name
         self.nested = _depth.get() > 0
         self.inputs: list[Value] = []  # every lifted number, argument by argument, in leaf order
-        self.shapes: list[Structure] = []  # the container of each differentiated argument
+        self.shapes: list[Structure] = []  # the container of each differentiated argument, in argnums order
         call_args = list(args)
+        # An argument asked for twice is lifted once (f sees one Value per number);
+        # each request then gets its own copy of that argument's derivatives, as in JAX.
+        lifted: dict[int, tuple[slice, Structure]] = {}
         for i in positions:
-            leaves, shape = tree_flatten(args[i], f"{name}: argument {i}")
-            self.nested = self.nested or any(isinstance(x, Value) for x in leaves)
-            # A fresh node per number: derivatives are taken with respect to
-            # this use of it only (identity has derivative 1).
-            fresh = [
-                apply(IDENTITY, x) if isinstance(x, Value) else Value(data_of(x, name, f"argument {i}"))
-                for x in leaves
-            ]
-            self.inputs += fresh
-            self.shapes.append(shape)
-            call_args[i] = tree_unflatten(shape, fresh)
+            if i not in lifted:
+                leaves, shape = tree_flatten(args[i], f"{name}: argument {i}")
+                self.nested = self.nested or any(isinstance(x, Value) for x in leaves)
+                # A fresh node per number: derivatives are taken with respect to
+                # this use of it only (identity has derivative 1).
+                fresh = [
+                    apply(IDENTITY, x) if isinstance(x, Value) else Value(data_of(x, name, f"argument {i}"))
+                    for x in leaves
+                ]
+                lifted[i] = slice(len(self.inputs), len(self.inputs) + len(fresh)), shape
+                self.inputs += fresh
+                call_args[i] = tree_unflatten(shape, fresh)
+            self.shapes.append(lifted[i][1])
+        # Where each requested argument's derivatives sit among the lifted inputs; None when nothing repeats.
+        self.spans = None if len(lifted) == len(positions) else [lifted[i][0] for i in positions]
         token = _depth.set(_depth.get() + 1)
         try:
             with enable_grad():  # derivatives need the graph, even when called inside no_grad()
@@ -136,11 +147,15 @@ class _Call:
         return [y if isinstance(y, Value) else Value(data_of(y, self.name, "the result")) for y in leaves], shape
 
     def derivatives(self, out: Value) -> list[Any]:
-        """d(out)/d(every lifted number), as the caller should see them; no ``.grad`` changes."""
-        return [self.result(d) for d in differentiate(out, self.inputs, create_graph=self.nested)]
+        """d(out)/d(every number of the arguments in argnums order), as the caller should see them.
+
+        An argument listed twice in argnums has its derivatives twice. No ``.grad`` changes.
+        """
+        flat = [self.result(d) for d in differentiate(out, self.inputs, create_graph=self.nested)]
+        return flat if self.spans is None else [d for span in self.spans for d in flat[span]]
 
     def per_argument(self, flat: Sequence[Any]) -> list[Any]:
-        """Split one number per lifted input back into the containers of the arguments."""
+        """Split `derivatives` back into the containers of the arguments, one per entry of argnums."""
         return tree_split(self.shapes, flat)
 
     def result(self, v: Any) -> Any:
@@ -152,11 +167,16 @@ def value_and_grad(f: Function, argnums: ArgNums = 0) -> Function:
     """A function returning ``(f(*args), ∂f/∂args[argnums])`` from one forward and one backward pass.
 
     `argnums` is an int (one gradient, shaped like that argument) or a tuple of
-    ints (a tuple of gradients). Arguments outside `argnums`, and keyword
-    arguments, reach `f` unchanged (a float stays a float).
+    ints (a tuple of gradients, one per entry). Negative positions count from
+    the end; a position listed twice, as ``(0, 0)`` or ``(0, -2)`` for two
+    arguments, gets its gradient twice (as in JAX), and `jacobian` and
+    `hessian` then repeat its columns. Arguments outside `argnums`, and
+    keyword arguments, reach `f` unchanged (a float stays a float).
 
     >>> value_and_grad(lambda x, y: x * y, argnums=(0, 1))(3.0, 4.0)
     (12.0, (4.0, 3.0))
+    >>> value_and_grad(lambda x, y: x * y, argnums=(0, -2))(3.0, 4.0)
+    (12.0, (4.0, 4.0))
     >>> value_and_grad(lambda xs, scale: scale * sum(x * x for x in xs))([1.0, 2.0], scale=0.5)
     (2.5, [1.0, 2.0])
     """
@@ -276,8 +296,8 @@ def _jvp(f: Function, primals: Sequence[Any], tangents: Sequence[Any], kwargs: d
         raise ValueError(f"{name}: no primals, so there is nothing to differentiate")
     seeds: list[Any] = []
     for i, (primal, tangent) in enumerate(zip(primals, tangents)):
+        expected = tree_flatten(primal, f"{name}: argument {i}")[1]  # the primal first: its errors come first
         leaves, shape = tree_flatten(tangent, f"{name}: tangent {i}")
-        expected = tree_flatten(primal, f"{name}: argument {i}")[1]
         if shape != expected:
             raise ValueError(f"{name}: tangent {i} has the shape {shape!r}, but its primal has {expected!r}")
         seeds += [t if isinstance(t, Value) else data_of(t, name, f"tangent {i}") for t in leaves]

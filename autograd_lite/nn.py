@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import operator
 import random
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -46,6 +47,21 @@ def _activation(name: str | None) -> Callable[[Value], Value] | None:
     return ACTIVATIONS[name]
 
 
+def _size(owner: str, name: str, n: object) -> int:
+    """A layer size as a Python int: an int or a numpy integer, at least 1; a ValueError for anything else.
+
+    `operator.index` takes exactly the integers (numpy's too, found without
+    importing numpy) and refuses every float, 3.0 as well as 2.5, as ``range`` does.
+    """
+    try:
+        size = operator.index(n)  # type: ignore[arg-type]  # anything else is the TypeError caught here
+    except TypeError:
+        size = 0
+    if size < 1:
+        raise ValueError(f"{owner}: {name} must be a positive int, got {n!r}")
+    return size
+
+
 def _check_inputs(x: Sequence[Any], nin: int, owner: str) -> Sequence[Any]:
     """The inputs as a sequence (a numpy array becomes a list), after checking their number and types."""
     x = as_list(x)
@@ -70,11 +86,91 @@ def _inputs(x: Sequence[Any], where: str) -> list[Any]:
     return [xi if isinstance(xi, Value) else data_of(xi, where, "an input") for xi in x]
 
 
+class _UnorderedError(Exception):
+    """A set holding parameters was met by a walk that keeps no names."""
+
+
+def _collect(held: object, name: str | None, found: list[Any], seen: set[int], owner: str) -> None:
+    """Append every Value reachable from `held` to `found`, in the order of the class docstring.
+
+    With a `name` (the dotted name of `held`, "" for the module asked), each
+    entry is a (name, Value) pair; with None, it is the Value alone (for
+    `parameters`, which has no use for the names). `owner` is the method
+    that walks, for errors (``MLP.parameters``). `seen` holds the ids of
+    the Modules and containers already walked: each is walked once, which
+    stops at a container inside itself or a module that refers back to its
+    parent. A Value reachable twice is in `found` twice; `_first_of_each`
+    keeps its first place.
+    """
+    if id(held) in seen:
+        return
+    items: Any
+    if isinstance(held, Module):
+        items = vars(held).items()
+    elif isinstance(held, (list, tuple)):
+        items = enumerate(held)
+    elif isinstance(held, dict):
+        items = held.items()
+    else:
+        if isinstance(held, (set, frozenset)) and _holds_parameters(held):
+            if name is None:
+                raise _UnorderedError  # the caller walks again with names, to say where
+            raise TypeError(
+                f"{owner}: {name} is a {type(held).__name__} holding Values or Modules, which has no fixed order "
+                "for the parameters; hold them in a list, a tuple or a dict"
+            )
+        return  # a number, a string, a function: no parameters in it
+    seen.add(id(held))
+    for key, item in items:
+        if isinstance(item, Value):  # most parameters sit in a list or an attribute: no call for them
+            found.append(item if name is None else (f"{name}.{key}" if name else str(key), item))
+        elif not isinstance(item, (str, numbers.Number)):
+            _collect(item, None if name is None else f"{name}.{key}" if name else str(key), found, seen, owner)
+
+
+def _first_of_each(found: list[Any], ids: list[int]) -> list[Any]:
+    """`found` with each Value (whose ids are `ids`) kept at its first place only: tied weights are one parameter."""
+    if len(set(ids)) == len(ids):  # the usual case: nothing shared, a check in C
+        return found
+    kept, seen = [], set()
+    for key, entry in zip(ids, found):
+        if key not in seen:
+            seen.add(key)
+            kept.append(entry)
+    return kept
+
+
+def _holds_parameters(held: object) -> bool:
+    """Whether a set (or a tuple in one) holds a Value or a Module."""
+    if isinstance(held, (Value, Module)):
+        return True
+    return isinstance(held, (set, frozenset, tuple)) and any(_holds_parameters(x) for x in held)
+
+
+def _first_few(names: list[Any], shown: int = 5) -> str:
+    """The first `shown` names as a list, with "…" when there are more; "none" for none."""
+    if not names:
+        return "none"
+    more = ", …" if len(names) > shown else ""
+    return f"[{', '.join(repr(n) for n in names[:shown])}{more}]"
+
+
 class Module:
     """Anything with parameters: ``parameters()`` lists them, ``zero_grad()`` clears their gradients.
 
+    **Which Values are parameters.** Every Value reachable from the module's
+    attributes, in the order the attributes were set: a Value held directly,
+    or inside lists, tuples and dicts nested to any depth (items in order,
+    dicts in insertion order), and, the same way, every Value of a Module
+    held in them. A Value or Module reachable twice is listed once, at its
+    first place, so tied weights are trained and saved once, and a module
+    that refers back to its parent does not loop. Nothing else is looked
+    into; a set holding Values is refused, as it has no fixed order.
+
     ``state_dict()`` and ``load_state_dict()`` save and restore the parameters'
-    numbers under names that show the structure, as PyTorch does:
+    numbers under names that show the structure, as PyTorch does: the path
+    of attributes, list and tuple positions and dict keys, joined by dots
+    (``layers.0.neurons.3.b``, ``blocks.attention.w.1``):
 
     >>> net = MLP(2, [3, 1], seed=0)
     >>> state = net.state_dict()
@@ -84,27 +180,46 @@ class Module:
     >>> twin.load_state_dict(state)
     >>> twin([0.5, -1.0]).data == net([0.5, -1.0]).data
     True
+    >>> class Pair(Module):
+    ...     def __init__(self):
+    ...         self.blocks = {"first": Neuron(1), "second": [Value(0.5)]}
+    >>> list(Pair().state_dict())
+    ['blocks.first.w.0', 'blocks.first.b', 'blocks.second.0']
     """
 
     def parameters(self) -> list[Value]:
-        """Every trainable Value, in a fixed order."""
-        return [p for _, p in self.named_parameters()]
+        """Every trainable Value, in a fixed order (see the class docstring for which)."""
+        found: list[Value] = []
+        owner = f"{type(self).__name__}.parameters"
+        try:
+            _collect(self, None, found, set(), owner)
+        except _UnorderedError:
+            _collect(self, "", [], set(), owner)  # raises the TypeError naming the set
+            raise
+        return _first_of_each(found, list(map(id, found)))
 
     def named_parameters(self, prefix: str = "") -> list[tuple[str, Value]]:
         """Every parameter with its dotted name (``layers.0.neurons.3.b``), in the order of `parameters`.
 
-        Found by walking the module's attributes in the order they were set:
-        Values, Modules, and lists of either.
+        `prefix` is put before every name as it is (``"net."`` gives ``net.layers.0…``).
+        Two parameters whose names come out the same (a dict key with a dot in
+        it, or the keys ``0`` and ``"0"``) are a ValueError: the names of a
+        state_dict must tell every parameter apart.
         """
         named: list[tuple[str, Value]] = []
-        for attribute, held in vars(self).items():
-            items = list(enumerate(held)) if isinstance(held, list) else [(None, held)]
-            for index, item in items:
-                name = f"{prefix}{attribute}" if index is None else f"{prefix}{attribute}.{index}"
-                if isinstance(item, Value):
-                    named.append((name, item))
-                elif isinstance(item, Module):
-                    named += item.named_parameters(name + ".")
+        _collect(self, "", named, set(), f"{type(self).__name__}.named_parameters")
+        named = _first_of_each(named, [id(p) for _, p in named])
+        if prefix:
+            named = [(prefix + name, p) for name, p in named]
+        if len(named) > 1 and len({name for name, _ in named}) < len(named):
+            first: dict[str, int] = {}
+            for i, (name, _) in enumerate(named):
+                if name in first:
+                    raise ValueError(
+                        f"{type(self).__name__}.named_parameters: parameters {first[name]} and {i} are both named "
+                        f"{name!r}; rename a dict key so that every name is different"
+                    )
+                first[name] = i
         return named
 
     def state_dict(self) -> dict[str, float]:
@@ -114,22 +229,35 @@ class Module:
     def load_state_dict(self, state: dict[str, Any]) -> None:
         """Set every parameter from `state` (as `state_dict` made it); all of them or, on any error, none.
 
-        A missing name, an unexpected one, or a value that is not a finite
-        number is an error naming it.
+        A missing name or an unexpected one is a KeyError giving how many of
+        each and the first few; a value that is not a finite number, or is too
+        large for a float (``10**400``, a huge Fraction), is an error naming it.
         """
-        owner = type(self).__name__
+        owner = f"{type(self).__name__}.load_state_dict"
         if not isinstance(state, dict):
-            raise TypeError(f"{owner}.load_state_dict: expected a dict of name -> number, got {type(state).__name__}")
+            raise TypeError(f"{owner}: expected a dict of name -> number, got {type(state).__name__}")
         named = dict(self.named_parameters())
         missing, unexpected = [n for n in named if n not in state], [n for n in state if n not in named]
         if missing or unexpected:
-            raise KeyError(f"{owner}.load_state_dict: missing {missing or 'none'}, unexpected {unexpected or 'none'}")
+            # The counts and the first few names: a state of another architecture can miss hundreds.
+            raise KeyError(
+                f"{owner}: {len(missing)} missing and {len(unexpected)} unexpected names: "
+                f"missing {_first_few(missing)}, unexpected {_first_few(unexpected)}"
+            )
         values = {}
         for name in named:
             x = state[name]
-            if isinstance(x, bool) or not isinstance(x, numbers.Real) or not math.isfinite(x):
-                raise ValueError(f"{owner}.load_state_dict: {name} must be a finite number, got {x!r}")
-            values[name] = float(x)
+            if isinstance(x, bool) or not isinstance(x, numbers.Real):
+                raise ValueError(f"{owner}: {name} must be a finite number, got {x!r}; no parameter was changed")
+            try:
+                number = float(x)
+            except OverflowError:  # an int or a Fraction beyond 1.8e308; its repr may be thousands of digits
+                size = f"{type(x).__name__}, about 1e{int(math.log10(abs(math.trunc(x))))}"
+                unchanged = "no parameter was changed"
+                raise OverflowError(f"{owner}: {name} is too large for a float ({size}); {unchanged}") from None
+            if not math.isfinite(number):
+                raise ValueError(f"{owner}: {name} must be a finite number, got {x!r}; no parameter was changed")
+            values[name] = number
         for name, p in named.items():  # every number checked: now set them all
             p.data = values[name]
 
@@ -145,6 +273,8 @@ class Module:
 class Neuron(Module):
     """``activation(w · x + b)`` with ``nin`` weights drawn uniformly from ±1/√nin and bias 0.
 
+    Its parameters are the weights, then the bias.
+
     >>> n = Neuron(2, activation=None, rng=random.Random(0))
     >>> n.w[0].data = 2.0; n.w[1].data = -1.0; n.b.data = 0.5
     >>> n([3.0, 4.0]).data             # 2·3 − 1·4 + 0.5
@@ -152,8 +282,7 @@ class Neuron(Module):
     """
 
     def __init__(self, nin: int, activation: str | None = "tanh", rng: random.Random | None = None) -> None:
-        if not isinstance(nin, int) or nin < 1:
-            raise ValueError(f"Neuron: nin must be a positive int, got {nin!r}")
+        nin = _size("Neuron", "nin", nin)
         rng = rng if rng is not None else random.Random(0)
         scale = 1.0 / math.sqrt(nin)
         self.w = [Value(rng.uniform(-scale, scale)) for _ in range(nin)]
@@ -169,20 +298,18 @@ class Neuron(Module):
         out = dot(self.w, x) + self.b
         return self._act(out) if self._act is not None else out
 
-    def parameters(self) -> list[Value]:
-        """The weights, then the bias."""
-        return [*self.w, self.b]
-
     def __repr__(self) -> str:
         return f"Neuron({len(self.w)}, activation={self.activation!r})"
 
 
 class Layer(Module):
-    """``nout`` neurons reading the same ``nin`` inputs; calling it returns a list of ``nout`` Values."""
+    """``nout`` neurons reading the same ``nin`` inputs; calling it returns a list of ``nout`` Values.
+
+    Its parameters go neuron by neuron, each neuron's weights then its bias.
+    """
 
     def __init__(self, nin: int, nout: int, activation: str | None = "tanh", rng: random.Random | None = None) -> None:
-        if not isinstance(nout, int) or nout < 1:
-            raise ValueError(f"Layer: nout must be a positive int, got {nout!r}")
+        nin, nout = _size("Layer", "nin", nin), _size("Layer", "nout", nout)
         rng = rng if rng is not None else random.Random(0)
         self.neurons = [Neuron(nin, activation, rng) for _ in range(nout)]
 
@@ -193,10 +320,6 @@ class Layer(Module):
         """The layer on inputs already checked (Values and finite floats)."""
         return [n.forward(x) for n in self.neurons]
 
-    def parameters(self) -> list[Value]:
-        """Neuron by neuron, each neuron's weights then its bias."""
-        return [p for n in self.neurons for p in n.parameters()]
-
     def __repr__(self) -> str:
         return f"Layer(of {len(self.neurons)} × {self.neurons[0]!r})"
 
@@ -206,19 +329,25 @@ class MLP(Module):
 
     Hidden layers apply `activation` ("tanh", "relu", "sigmoid" or None); the
     output layer is linear. The same `seed` gives the same initial weights.
+    Sizes are ints (numpy's integers too); a float, even 3.0, is refused.
     With one output, calling the MLP returns that Value; with several, a list.
+    Its parameters go layer by layer, neuron by neuron, each neuron's weights
+    then its bias.
     """
 
     def __init__(self, nin: int, nouts: Sequence[int], activation: str | None = "tanh", seed: int = 0) -> None:
+        nouts = as_list(nouts)  # a numpy array of sizes reads as a list
         if not isinstance(nouts, Sequence) or isinstance(nouts, str):
             raise TypeError(
                 f"MLP: nouts must be a list of layer sizes, like [16, 1], got {type(nouts).__name__} {nouts!r}"
             )
         if not nouts:
             raise ValueError("MLP: nouts must list at least one layer size")
+        sizes = [_size("MLP", "nin", nin), *(_size("MLP", f"nouts[{i}]", n) for i, n in enumerate(nouts))]
         _activation(activation)
+        if isinstance(seed, numbers.Integral) and not isinstance(seed, bool):
+            seed = operator.index(seed)  # random.Random takes a Python int, not numpy's
         rng = random.Random(seed)
-        sizes = [nin, *nouts]
         self.layers = [
             Layer(sizes[i], sizes[i + 1], activation if i < len(nouts) - 1 else None, rng) for i in range(len(nouts))
         ]
@@ -228,10 +357,6 @@ class MLP(Module):
         for layer in self.layers:
             out = layer.forward(out)
         return out[0] if len(out) == 1 else out
-
-    def parameters(self) -> list[Value]:
-        """Layer by layer, neuron by neuron, each neuron's weights then its bias."""
-        return [p for layer in self.layers for p in layer.parameters()]
 
     def __repr__(self) -> str:
         return f"MLP({', '.join(repr(layer) for layer in self.layers)})"
@@ -313,6 +438,10 @@ def cross_entropy(logits: Sequence[Any], target: int) -> Any:
     items = list(as_list(logits))
     if not items:
         raise ValueError("cross_entropy: needs at least one logit")
-    if not isinstance(target, int) or isinstance(target, bool) or not 0 <= target < len(items):
+    try:
+        index = -1 if isinstance(target, bool) else operator.index(target)  # a numpy integer is an index too
+    except TypeError:
+        index = -1
+    if not 0 <= index < len(items):
         raise ValueError(f"cross_entropy: target must be a class index in 0..{len(items) - 1}, got {target!r}")
-    return logsumexp(items) - items[target]
+    return logsumexp(items) - items[index]

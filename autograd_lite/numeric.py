@@ -16,6 +16,7 @@ True
 from __future__ import annotations
 
 import math
+import sys
 from typing import TYPE_CHECKING
 
 from .engine import Value, data_of
@@ -66,8 +67,29 @@ def _value_at(f: _Flat, point: Sequence[float]) -> float:
     return data_of(f(*[Value(a) for a in point]), "numeric_grad", "the function's result")
 
 
+# How far each value of f may be off from rounding, relative to its size: a few
+# operations' worth of float error (2**-53 each). The central difference divides
+# that error by the step, which at a function of size 1 and a step of 1e-6 is
+# about 2e-9: a numeric slope smaller than that is noise, whatever its sign.
+_ROUNDING = 8 * sys.float_info.epsilon
+# Below the smallest normal float (2.2e-308) numbers lose their relative
+# precision, and a computation whose intermediate values pass through there
+# can lose all of them: no value of f is known better than that.
+_UNDERFLOW = sys.float_info.min
+
+
+def _rounding(a: float, b: float, step: float) -> float:
+    """How much of ``(a − b) / step`` float rounding in `a` and `b` could be."""
+    return (_ROUNDING * (abs(a) + abs(b)) + _UNDERFLOW) / step
+
+
 def _slope(f: _Flat, point: list[float], i: int, h: float, where: str) -> float:
     """The central difference of `f` in number `i` with step `h`, over the step floats can represent."""
+    return _difference(f, point, i, h, where)[0]
+
+
+def _difference(f: _Flat, point: list[float], i: int, h: float, where: str) -> tuple[float, float]:
+    """`_slope`, and how much of it float rounding in the two values of f could be."""
     x, label = point[i], f.labels[i]
     up, down = x + h, x - h
     if up == x or down == x:
@@ -86,7 +108,7 @@ def _slope(f: _Flat, point: list[float], i: int, h: float, where: str) -> float:
     slope = (f_up - f_down) / (up - down)  # the step floats actually took, not 2h
     if not math.isfinite(slope):
         raise OverflowError(f"{where}: the numeric slope in {label} at {x!r} overflows a float")
-    return slope
+    return slope, _rounding(f_up, f_down, up - down)
 
 
 def numeric_grad(f: Callable[..., Any], *args: Any, eps: float = 1e-6) -> list[Any]:
@@ -111,8 +133,13 @@ def numeric_grad(f: Callable[..., Any], *args: Any, eps: float = 1e-6) -> list[A
 
 def _slopes(f: _Flat, eps: float, where: str) -> list[float]:
     """The central difference in every number of the point, without recording."""
+    return [slope for slope, _ in _differences(f, eps, where)]
+
+
+def _differences(f: _Flat, eps: float, where: str) -> list[tuple[float, float]]:
+    """`_difference` in every number of the point, without recording."""
     with no_grad():
-        return [_slope(f, f.point, i, _step(x, eps), where) for i, x in enumerate(f.point)]
+        return [_difference(f, f.point, i, _step(x, eps), where) for i, x in enumerate(f.point)]
 
 
 def _record(f: _Flat, point: Sequence[float], where: str) -> tuple[list[Value], Value | None]:
@@ -132,13 +159,13 @@ def _exact_grad(f: _Flat, *args: float) -> list[float]:
     return [0.0] * len(inputs) if out is None else list(differentiate(out, inputs, create_graph=False))
 
 
-def _table(title: str, rows: Sequence[tuple[str, float, float]], atol: float, rtol: float) -> tuple[bool, str]:
-    """Format (label, exact, numeric) rows; return whether all agree, and the text."""
+def _table(title: str, rows: Sequence[tuple[str, float, float, float]]) -> tuple[bool, str]:
+    """Format (label, exact, numeric, allowed error) rows; return whether all agree, and the text."""
     lines = [title, f"  {'argument':<10} {'exact':>14} {'numeric':>14} {'error':>10}"]
     ok = True
-    for label, exact, numeric in rows:
+    for label, exact, numeric, allowed in rows:
         error = abs(exact - numeric)
-        bad = not _agree(exact, numeric, atol, rtol)
+        bad = not error <= allowed  # nan is never within
         ok = ok and not bad
         mark = "  <-- mismatch" if bad else ""
         lines.append(f"  {label:<10} {exact:>14.8g} {numeric:>14.8g} {error:>10.2e}{mark}")
@@ -149,7 +176,7 @@ def gradcheck(
     f: Callable[..., Any],
     *args: Any,
     eps: float = 1e-6,
-    atol: float = 1e-5,
+    atol: float | None = None,
     rtol: float = 1e-4,
     order: int = 1,
     seed: int = 0,
@@ -161,6 +188,21 @@ def gradcheck(
     gradient · direction. Order 2 also compares every exact second derivative
     with the central difference of the exact gradient. Returns True, or raises
     `GradcheckError` with a table of exact slope, numeric slope and error.
+
+    An exact number e agrees with the number n it is compared with when
+    ``|e − n| <= atol + rtol·|n|``. By default `atol` is relative to the two
+    numbers compared: ``rtol / 10`` times the larger of |e| and |n|, plus the
+    float rounding n can carry (for a central difference, about 2e-9 times
+    the size of f's values at the default step). So each derivative is
+    judged on its own scale: a slope twice too large is caught for a function
+    whose values are near 1e-8 as for one near 1e8, and beside slopes far
+    larger than it, as long as it stands above the rounding of f's values.
+    A number for `atol` is an absolute tolerance, used as it is.
+
+    When a numeric number disagrees, smaller steps are tried before the exact
+    one is blamed (a step can be too coarse for the function, and the error of
+    a central difference shrinks with the step); if they do not settle, the
+    error says the numeric slope cannot be trusted at that point.
 
     >>> gradcheck(lambda x: x.sin() * x, 1.5, order=2)
     True
@@ -175,83 +217,136 @@ def gradcheck(
     if order not in (1, 2):
         raise ValueError(f"gradcheck: order must be 1 or 2, got {order!r}")
     eps = _check_positive("gradcheck", "eps", eps)
-    atol = _check_positive("gradcheck", "atol", atol, allow_zero=True)
-    rtol = _check_positive("gradcheck", "rtol", rtol, allow_zero=True)
+    tolerance = _Tolerance(
+        None if atol is None else _check_positive("gradcheck", "atol", atol, allow_zero=True),
+        _check_positive("gradcheck", "rtol", rtol, allow_zero=True),
+    )
     flat = _Flat(f, args, "gradcheck")
     point = flat.point
     inputs, out = _record(flat, point, "gradcheck")  # one recording serves every exact derivative below
     exact = [0.0] * len(point) if out is None else list(differentiate(out, inputs, create_graph=False))
-    numeric = _slopes(flat, eps, "gradcheck")
+    differences = _differences(flat, eps, "gradcheck")
     rows = []
-    for i, (e, n) in enumerate(zip(exact, numeric)):
-        if not _agree(e, n, atol, rtol):
-            n = _smaller_steps(flat, point, i, eps, e, n, atol, rtol)
-        rows.append((flat.labels[i], e, n))
+    for i, (e, first) in enumerate(zip(exact, differences)):
+
+        def slope(h: float, i: int = i) -> tuple[float, float]:
+            return _difference(flat, point, i, h, "gradcheck")
+
+        rows.append(tolerance.row(flat.labels[i], e, first, slope, point[i], eps))
 
     # Forward mode along a random direction must give gradient · direction.
     import random  # here, not at the top: it is slow to import and only gradcheck needs it
 
     rng = random.Random(seed)
     direction = [rng.uniform(-1.0, 1.0) for _ in point]
-    forward = 0.0 if out is None else push_forward([out], dict(zip(inputs, direction)))[0]
-    rows.append(("jvp", float(forward), sum(g * d for g, d in zip(exact, direction))))
+    forward = 0.0 if out is None else float(push_forward([out], dict(zip(inputs, direction)))[0])
+    terms = [g * d for g, d in zip(exact, direction)]
+    # Both sides are exact; their rounding is bounded by the sum's own and, for
+    # a gradient that is 0 up to rounding (1e-17 either way), by the numeric slopes'.
+    rounding = _ROUNDING * sum(map(abs, terms)) + sum(r * abs(d) for (_, r), d in zip(differences, direction))
+    dot = sum(terms)
+    rows.append(("jvp", forward, dot, tolerance.allowed(dot, max(abs(forward), abs(dot)), rounding)))
 
     if order == 2 and out is not None:
-        rows += _second_order_rows(flat, out, inputs, point, eps)
-    ok, text = _table(f"gradcheck failed at {tuple(point)}", rows, atol, rtol)
+        rows += _second_order_rows(flat, out, inputs, point, eps, tolerance)
+    ok, text = _table(f"gradcheck failed at {tuple(point)}", rows)
     if not ok:
         raise GradcheckError(text)
     return True
 
 
-def _agree(exact: float, numeric: float, atol: float, rtol: float) -> bool:
-    return abs(exact - numeric) <= atol + rtol * abs(numeric)  # False for nan too
+class _Tolerance:
+    """How far an exact number may be from a numeric one, and the search for a numeric one to trust."""
 
+    __slots__ = ("atol", "rtol")
 
-def _smaller_steps(
-    f: _Flat, point: list[float], i: int, eps: float, exact: float, first: float, atol: float, rtol: float
-) -> float:
-    """A numeric slope to set against `exact` when the first step's disagrees: try smaller steps.
+    def __init__(self, atol: float | None, rtol: float) -> None:
+        self.atol, self.rtol = atol, rtol  # atol None: relative, as `gradcheck` says
 
-    A step that is large for the function's scale (sin at 10¹⁰ with eps·|x| = 10⁴)
-    gives a meaningless slope. Smaller steps, down to where float rounding
-    takes over, either find one that agrees, or settle on a slope (two steps
-    in a row agree: then the exact slope is what is wrong), or never settle,
-    and then the numeric slope cannot be trusted at this point, which is said.
-    """
-    x, h = point[i], _step(point[i], eps)
-    floor = 64 * math.ulp(max(abs(x), 1.0))  # below this, rounding dominates the difference
-    slopes = [first]
-    with no_grad():
-        while h / 10.0 >= floor:
-            h /= 10.0
-            try:
-                slope = _slope(f, point, i, h, "gradcheck")
-            except (ArithmeticError, ValueError):
-                break
-            if _agree(exact, slope, atol, rtol):
-                return slope
-            if _agree(slope, slopes[-1], atol, rtol):
-                return slope  # settled, and not on the exact slope
-            slopes.append(slope)
-    shown = ", ".join(f"{s:.6g}" for s in slopes)
-    raise GradcheckError(
-        f"gradcheck: the numeric slope for {f.labels[i]} at {x!r} cannot be trusted: it changes with the step "
-        f"({shown} as the step shrinks from {_step(x, eps):.3g}), so it cannot judge the exact slope {exact!r}"
-    )
+    def allowed(self, numeric: float, scale: float, rounding: float) -> float:
+        """The largest error allowed against `numeric`, for numbers of size `scale` that rounding moves by `rounding`.
+
+        With a fixed `atol`, `scale` and `rounding` play no part.
+        """
+        if self.atol is not None:
+            return self.atol + self.rtol * abs(numeric)
+        return self.rtol * abs(numeric) + 0.1 * self.rtol * scale + rounding
+
+    def row(
+        self,
+        label: str,
+        exact: float,
+        first: tuple[float, float],
+        estimate: Callable[[float], tuple[float, float]],
+        x: float,
+        eps: float,
+    ) -> tuple[str, float, float, float]:
+        """The table's row for `exact` against a numeric number, `first` or, if that disagrees, one from smaller steps.
+
+        `estimate(h)` is the numeric number and its rounding with step h
+        (`first` is the one with eps's step, at `x`). The scale stays the
+        first step's: a central difference that is only truncation error
+        shrinks with the step until it is small beside it (for x³ at 0 the
+        central difference is h², and the exact slope 0).
+
+        A step that is large for the function's scale (sin at 10¹⁰ with
+        eps·|x| = 10⁴) gives a meaningless slope. Smaller steps, down to where
+        float rounding takes over, either find one that agrees, or settle on
+        a number (two steps in a row agree: then the exact number is what is
+        wrong), or never settle, and then the numeric number cannot be trusted
+        at this point, which is said.
+        """
+        scale = max(abs(exact), abs(first[0]))
+        numeric, rounding = first
+        allowed = self.allowed(numeric, scale, rounding)
+        if abs(exact - numeric) <= allowed:
+            return label, exact, numeric, allowed
+        h = _step(x, eps)
+        floor = 64 * math.ulp(max(abs(x), 1.0))  # below this, rounding dominates the difference
+        tried = [first]
+        with no_grad():
+            while h / 10.0 >= floor:
+                h /= 10.0
+                try:
+                    numeric, rounding = estimate(h)
+                except (ArithmeticError, ValueError):
+                    break
+                allowed = self.allowed(numeric, scale, rounding)
+                if abs(exact - numeric) <= allowed:
+                    return label, exact, numeric, allowed
+                previous, previous_rounding = tried[-1]
+                if abs(numeric - previous) <= self.allowed(previous, scale, max(rounding, previous_rounding)):
+                    return label, exact, numeric, allowed  # settled, and not on the exact number
+                tried.append((numeric, rounding))
+        shown = ", ".join(f"{n:.6g}" for n, _ in tried)
+        raise GradcheckError(
+            f"gradcheck: the numeric slope for {label} at {x!r} cannot be trusted: it changes with the step "
+            f"({shown} as the step shrinks from {_step(x, eps):.3g}), so it cannot judge the exact slope {exact!r}"
+        )
 
 
 def _second_order_rows(
-    f: _Flat, out: Value, inputs: list[Value], point: list[float], eps: float
-) -> list[tuple[str, float, float]]:
+    f: _Flat, out: Value, inputs: list[Value], point: list[float], eps: float, tolerance: _Tolerance
+) -> list[tuple[str, float, float, float]]:
     """Exact Hessian entries (from `out` recorded at `point`) next to central differences of the exact gradient."""
     first = differentiate(out, inputs)
-    rows = []
-    for j, x in enumerate(point):
-        h = _step(x, eps)
+
+    def column(j: int, h: float) -> list[tuple[float, float]]:
+        """The central difference of the exact gradient in number j with step h, and its rounding, entry by entry."""
+        x = point[j]
         up = _exact_grad(f, *point[:j], x + h, *point[j + 1 :])
         down = _exact_grad(f, *point[:j], x - h, *point[j + 1 :])
+        step = (x + h) - (x - h)
+        return [((u - d) / step, _rounding(u, d, step)) for u, d in zip(up, down)]
+
+    rows = []
+    for j, x in enumerate(point):
         exact_column = differentiate(first[j], inputs)
+        numeric_column = column(j, _step(x, eps))
         for i in range(len(point)):
-            rows.append((f"H[{i}][{j}]", exact_column[i].data, (up[i] - down[i]) / ((x + h) - (x - h))))
+
+            def entry(h: float, i: int = i, j: int = j) -> tuple[float, float]:
+                return column(j, h)[i]
+
+            rows.append(tolerance.row(f"H[{i}][{j}]", exact_column[i].data, numeric_column[i], entry, x, eps))
     return rows

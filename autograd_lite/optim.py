@@ -8,6 +8,9 @@ Every optimizer holds a list of parameters (leaf Values) and changes their
 * ``step(closure)`` first calls ``closure()`` to evaluate the loss (and its
   gradient), then updates, and returns the loss as a float.
 
+Hyperparameters (``lr``, ``momentum``, ``eps``…) may be any real number,
+numpy's scalars and Fractions included, and are kept as Python floats.
+
 Two counters make costs visible: ``evaluations`` counts loss evaluations made
 through a closure, ``gradient_evaluations`` counts backward passes made for one.
 
@@ -24,6 +27,7 @@ through a closure, ``gradient_evaluations`` counts backward passes made for one.
 from __future__ import annotations
 
 import math
+from numbers import Real
 from typing import TYPE_CHECKING
 
 from .engine import Value, data_of
@@ -38,16 +42,30 @@ if TYPE_CHECKING:
 __all__ = ["SGD", "Adam", "Optimizer", "TrialAndError"]
 
 
-def _positive(owner: str, name: str, x: float) -> float:
-    if not (isinstance(x, (int, float)) and x > 0.0 and math.isfinite(x)):
-        raise ValueError(f"{owner}: {name} must be a positive finite number, got {x!r}")
-    return float(x)
+def _hyperparameter(owner: str, name: str, x: object, rule: str, within: Callable[[float], bool]) -> float:
+    """`x` as a Python float if it is a real number for which `within` holds; else a ValueError saying `rule`.
+
+    Any real number counts: int, float, Fraction, and numpy's scalars
+    (float32 is not a float subclass, nor int64 an int), found through
+    `numbers.Real` without importing numpy.
+    """
+    if isinstance(x, Real):
+        try:
+            number = float(x)
+        except OverflowError:  # a huge int or Fraction; its repr could be thousands of digits
+            too_large = f"a number too large for a float ({type(x).__name__})"
+            raise ValueError(f"{owner}: {name} must be {rule}, got {too_large}") from None
+        if within(number):
+            return number
+    raise ValueError(f"{owner}: {name} must be {rule}, got {x!r}")
 
 
-def _in_unit_interval(owner: str, name: str, x: float) -> float:
-    if not (isinstance(x, (int, float)) and 0.0 <= x < 1.0):
-        raise ValueError(f"{owner}: {name} must be in [0, 1), got {x!r}")
-    return float(x)
+def _positive(owner: str, name: str, x: object) -> float:
+    return _hyperparameter(owner, name, x, "a positive finite number", lambda v: 0.0 < v < math.inf)
+
+
+def _in_unit_interval(owner: str, name: str, x: object) -> float:
+    return _hyperparameter(owner, name, x, "in [0, 1)", lambda v: 0.0 <= v < 1.0)
 
 
 class Optimizer:
@@ -197,9 +215,9 @@ class Adam(Optimizer):
             raise ValueError(f"Adam: betas must be a pair (beta1, beta2) like (0.9, 0.999), got {betas!r}")
         self.betas = (_in_unit_interval("Adam", "betas[0]", betas[0]), _in_unit_interval("Adam", "betas[1]", betas[1]))
         self.eps = _positive("Adam", "eps", eps)
-        if not (isinstance(weight_decay, (int, float)) and 0.0 <= weight_decay < math.inf):
-            raise ValueError(f"Adam: weight_decay must be a finite number >= 0, got {weight_decay!r}")
-        self.weight_decay = float(weight_decay)
+        self.weight_decay = _hyperparameter(
+            "Adam", "weight_decay", weight_decay, "a finite number >= 0", lambda v: 0.0 <= v < math.inf
+        )
         self.t = 0
         self.m = [0.0] * len(self.params)
         self.s = [0.0] * len(self.params)
@@ -242,9 +260,7 @@ class TrialAndError(Optimizer):
     def __init__(self, params: Iterable[Value], step_size: float, shrink: float = 0.5) -> None:
         super().__init__(params)
         self.step_size = _positive("TrialAndError", "step_size", step_size)
-        if not (isinstance(shrink, (int, float)) and 0.0 < shrink < 1.0):
-            raise ValueError(f"TrialAndError: shrink must be in (0, 1), got {shrink!r}")
-        self.shrink = float(shrink)
+        self.shrink = _hyperparameter("TrialAndError", "shrink", shrink, "in (0, 1)", lambda v: 0.0 < v < 1.0)
 
     def step(self, closure: Closure | None = None) -> float:
         """Try every parameter up, then down; return the loss before the step."""

@@ -12,6 +12,10 @@ walks containers.
 * The **leaf order** is depth first: list and tuple items in order, dict items
   in insertion order. Flattened inputs and outputs (the columns and rows of a
   Jacobian) follow it.
+* One container may appear at several places (its numbers are then leaves
+  at each place), but not inside itself: a list that holds itself, directly
+  or deeper down, has no finite list of leaves, and is a ValueError saying
+  which container and where it comes back.
 
 >>> leaves, shape = tree_flatten({"w": [1.0, 2.0], "b": 3.0})
 >>> leaves
@@ -86,32 +90,59 @@ def _as_items(x: object) -> list[Any] | None:
     return None
 
 
-def tree_flatten(tree: Any, where: str = "tree") -> tuple[list[Any], Structure]:
+def tree_flatten(tree: Any, where: str = "tree_flatten: tree") -> tuple[list[Any], Structure]:
     """The leaves of `tree` in leaf order, and its `Structure`.
 
     A leaf that is neither a number nor a Value is a TypeError naming its path
     inside the container, after `where` (e.g. ``grad: argument 0["layers"][2]``).
+    A container that contains itself is a ValueError naming both places.
 
     >>> tree_flatten((1.0, [2.0, 3.0]))
     ([1.0, 2.0, 3.0], (*, [*, *]))
+    >>> loop = [1.0]
+    >>> loop.append(loop)
+    >>> tree_flatten(loop)
+    Traceback (most recent call last):
+    ...
+    ValueError: tree_flatten: tree contains itself: its item [1] is the same list, so it has no finite list of numbers
     """
     leaves: list[Any] = []
-    structure = _flatten(tree, where, leaves)
+    structure = _flatten(tree, where, leaves, {})
     return leaves, structure
 
 
-def _flatten(tree: Any, path: str, leaves: list[Any]) -> Structure:
+def _flatten(tree: Any, path: str, leaves: list[Any], open_: dict[int, str]) -> Structure:
+    """`tree`'s structure, its leaves appended to `leaves`; `open_` maps the containers being walked to their paths."""
     if isinstance(tree, (Value, numbers.Real)):
         leaves.append(tree)
         return LEAF
+    # Only the containers on the way down from the root are kept (an id and a
+    # path each), so a container met again in a sibling is fine and a loop is
+    # caught the first time it closes, before Python's recursion limit.
+    key = id(tree)
+    if key in open_:
+        outer = open_[key]  # where this container was entered; `path` runs on from there
+        raise ValueError(
+            f"{outer} contains itself: its item {path[len(outer) :]} is the same {type(tree).__name__}, "
+            "so it has no finite list of numbers"
+        )
+    open_[key] = path
     if isinstance(tree, dict):
         keys = tuple(tree)
-        return Structure("dict", tuple(_flatten(tree[k], f"{path}[{k!r}]", leaves) for k in keys), keys)
-    if isinstance(tree, tuple):
-        return Structure("tuple", tuple(_flatten(x, f"{path}[{i}]", leaves) for i, x in enumerate(tree)))
-    items = _as_items(tree)
-    if items is not None:
-        return Structure("list", tuple(_flatten(x, f"{path}[{i}]", leaves) for i, x in enumerate(items)))
+        structure = Structure("dict", tuple(_flatten(tree[k], f"{path}[{k!r}]", leaves, open_) for k in keys), keys)
+    elif isinstance(tree, tuple):
+        structure = Structure("tuple", tuple(_flatten(x, f"{path}[{i}]", leaves, open_) for i, x in enumerate(tree)))
+    elif (items := _as_items(tree)) is not None:
+        structure = Structure("list", tuple(_flatten(x, f"{path}[{i}]", leaves, open_) for i, x in enumerate(items)))
+    else:
+        del open_[key]
+        return _leaf(tree, path, leaves)
+    del open_[key]
+    return structure
+
+
+def _leaf(tree: Any, path: str, leaves: list[Any]) -> Structure:
+    """A leaf that is not a number or a Value as such: a numpy scalar, a 0-d array; else a TypeError."""
     item = getattr(tree, "item", None)
     if callable(item) and isinstance(number := item(), numbers.Real):
         leaves.append(number)  # a numpy scalar, or a 0-d array
@@ -141,7 +172,7 @@ def _build(structure: Structure, leaves: Any) -> Any:
     return tuple(built) if structure.kind == "tuple" else built
 
 
-def tree_map(f: Any, tree: Any, where: str = "tree") -> Any:
+def tree_map(f: Any, tree: Any, where: str = "tree_map: tree") -> Any:
     """`tree` with `f` applied to every leaf.
 
     >>> tree_map(lambda x: 2 * x, {"a": [1.0, 2.0]})
