@@ -778,6 +778,29 @@ def flipped(row: Primitive) -> Primitive:
 # ---------------------------------------------------------------------------
 
 
+def _user_derivative(d: Any, row: str, i: int, inputs: Sequence[Any]) -> Any:
+    """A local derivative returned by a user's row, checked where it enters: a Python float (or a Value).
+
+    A numpy scalar becomes a Python float, so no float32 rounding spreads into
+    the gradients; inf stays (it is an error only if a gradient flows in); nan,
+    complex numbers, strings and anything else raise, naming the row and the inputs.
+    """
+    if type(d) is float and d == d:
+        return d
+    if getattr(type(d), "_record_row", None) is not None:  # a Value: the derivative differentiated again
+        return d
+    numbers_in = shown([getattr(x, "data", x) for x in inputs])
+    if isinstance(d, numbers.Real) and not isinstance(d, bool):
+        f = float(d)
+        if f == f:
+            return f
+        raise ValueError(f"{row}: derivs returned nan as the derivative for input {i} at ({numbers_in})")
+    raise TypeError(
+        f"{row}: derivs returned {d!r} ({type(d).__name__}) as the derivative for input {i} at ({numbers_in}); "
+        f"a local derivative must be a real number"
+    )
+
+
 def primitive(derivs: Callable[..., tuple[Any, ...]], name: str | None = None) -> Callable[[Callable[..., float]], Any]:
     """Make a function whose derivative you know into one more row of the table.
 
@@ -814,7 +837,7 @@ def primitive(derivs: Callable[..., tuple[Any, ...]], name: str | None = None) -
             local = derivs(*xs_out)
             if not isinstance(local, (tuple, list)) or len(local) != arity:
                 raise TypeError(f"{row_name}: derivs must return {arity} local derivative(s) as a tuple, got {local!r}")
-            return tuple(local)
+            return tuple(_user_derivative(d, row_name, i, xs_out[:-1]) for i, d in enumerate(local))
 
         row = Primitive(row_name, arity, value, local_derivatives)
 
