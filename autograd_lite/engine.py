@@ -122,11 +122,10 @@ __all__ = [
 # ---------------------------------------------------------------------------
 # 1. Recording one node
 #
-# `_unary`, `_binary` and `_with_number` apply a row to one Value, two, or one
-# and a plain number: the value, checked; then, when recording, the local
-# derivatives, and a new node holding both. They are the general path, for
-# any row; `autograd_lite.fast` writes the same steps out, row by row, for
-# the rows most programs spend their time in.
+# `evaluate` computes a row's value and local derivatives, checked; `_record`
+# keeps them in a new node. That is the general path, for any row:
+# `autograd_lite.fast` writes the same steps out, row by row, for every row
+# whose functions it can read.
 # ---------------------------------------------------------------------------
 
 _new = object.__new__
@@ -136,62 +135,6 @@ def _constant(x: float) -> Value:
     """A leaf made without the user-facing checks of `Value(...)`: lifted numbers, and results in no_grad()."""
     node = _new(Value)
     node._data, node.grad, node._op, node._a, node._b = x, 0.0, None, None, None
-    return node
-
-
-def _unary(op: Primitive, a: Value) -> Value:
-    """Apply a one-input primitive: compute the value and, when recording, its derivative."""
-    x = a._data
-    out = op.value(x)
-    if out - out:  # nan or ±inf
-        raise non_finite_result(op, (x,), out)
-    if not recording():
-        return _constant(out)
-    try:
-        (local,) = op.derivs(x, out)
-    except ArithmeticError:  # infinite here: an error only if a gradient flows in
-        local = math.inf
-    node = _new(Value)
-    node._data, node.grad, node._op, node._a, node._b, node._da = out, 0.0, op, a, None, local
-    return node
-
-
-def _binary(op: Primitive, a: Value, b: Value) -> Value:
-    """Apply a two-input primitive: compute the value and, when recording, its derivatives."""
-    x, y = a._data, b._data
-    out = op.value(x, y)
-    if out - out:  # nan or ±inf
-        raise non_finite_result(op, (x, y), out)
-    if not recording():
-        return _constant(out)
-    try:
-        da, db = op.derivs(x, y, out)
-    except ArithmeticError:  # infinite here: an error only if a gradient flows in
-        da = db = math.inf
-    node = _new(Value)
-    node._data, node.grad, node._op, node._a, node._b, node._da, node._db = out, 0.0, op, a, b, da, db
-    return node
-
-
-def _with_number(op: Primitive, a: Value, c: float) -> Value:
-    """Apply a two-input primitive to a Value and a plain number: one node with one parent.
-
-    The number is not a node: it is kept with the node (`Value.constants`) as
-    the row's second argument. (For a number on the left, ``2.0 - x``, the row
-    is `flipped`: its inputs swapped.) Only the derivative for the Value is kept.
-    """
-    x = a._data
-    out = op.value(x, c)
-    if out - out:  # nan or ±inf
-        raise non_finite_result(op, (x, c), out)
-    if not recording():
-        return _constant(out)
-    try:
-        local = op.derivs(x, c, out)[0]
-    except ArithmeticError:  # infinite here: an error only if a gradient flows in
-        local = math.inf
-    node = _new(Value)
-    node._data, node.grad, node._op, node._a, node._b, node._da = out, 0.0, op, a, c, local
     return node
 
 
@@ -217,20 +160,40 @@ def evaluate(op: Primitive, xs: Sequence[float], derivatives: bool = True) -> tu
 
 
 def apply(op: Primitive, *args: Value) -> Value:
-    """Apply any primitive to Values (n-ary rows included) and record the node."""
-    return _apply_with_numbers(op, args, ())
+    """Apply any row to Values (n-ary rows included) and record the node."""
+    return _record(op, args, ())
 
 
-def _apply_with_numbers(op: Primitive, args: Sequence[Value], numbers: Sequence[float]) -> Value:
-    """Apply any primitive to Values followed by plain numbers, recording a node whose parents are the Values."""
+def _record(op: Primitive, parents: Sequence[Value], numbers: Sequence[float]) -> Value:
+    """Apply a row to Values followed by plain numbers: the value, checked; when recording, a node that keeps it.
+
+    The node's parents are the Values; the plain numbers are kept in it as
+    constants (``x * 0.5``: one parent, the constant 0.5), never made nodes.
+    """
     on = recording()
-    out, local = evaluate(op, [a._data for a in args] + list(numbers), derivatives=on)
+    out, local = evaluate(op, [a._data for a in parents] + list(numbers), derivatives=on)
     if not on:
         return _constant(out)
     node = _new(Value)
     node._data, node.grad, node._op = out, 0.0, op
-    _link(node, args, local[: len(args)], numbers)
+    _link(node, parents, local[: len(parents)], numbers)
     return node
+
+
+# The three cases a row is applied in: one Value, two, one and a plain number (``x * 0.5``, and, with the
+# row `flipped`, ``2.0 - x``). `autograd_lite.fast` writes each case out for the rows it can read.
+
+
+def _unary(op: Primitive, a: Value) -> Value:
+    return _record(op, (a,), ())
+
+
+def _binary(op: Primitive, a: Value, b: Value) -> Value:
+    return _record(op, (a, b), ())
+
+
+def _with_number(op: Primitive, a: Value, c: float) -> Value:
+    return _record(op, (a,), (c,))
 
 
 def _link(node: Value, parents: Sequence[Value], local: Sequence[float], numbers: Sequence[float]) -> None:
@@ -528,7 +491,7 @@ class Value:
         if m == len(args):  # Values only
             if m == 1:
                 return record_unary(op)(args[0])
-            return record_binary(op)(args[0], args[1]) if m == 2 else _apply_with_numbers(op, args, ())
+            return record_binary(op)(args[0], args[1]) if m == 2 else _record(op, args, ())
         plain = []
         for a in args:
             if type(a) is not Value:
@@ -541,10 +504,10 @@ class Value:
                 return record_number(op)(args[0], plain[0])
             return record_number(op if op in COMMUTATIVE else flipped(op))(args[1], plain[0])
         if kinds[:m].count(Value) == m:  # the numbers all come after the Values
-            return _apply_with_numbers(op, args[:m], plain)
+            return _record(op, args[:m], plain)
         numbers = iter(plain)
         lifted = [a if type(a) is Value else _constant(next(numbers)) for a in args]
-        return _apply_with_numbers(op, lifted, ())
+        return _record(op, lifted, ())
 
     # -- what a node is made of (read-only views for the layers above) --------
 

@@ -1,14 +1,16 @@
 """The eager engine's fast path: the rows most programs spend their time in, each written out as a function.
 
-`autograd_lite.engine` records a node through three general functions, one
-for each case: one Value (``tanh(x)``), two Values (``x * y``), a Value and a
-plain number kept in the node (``x * 0.5``). Each calls the row's value and
-derivative functions. For the rows that most programs spend their time in,
-this module writes each case out as its own small function, with the row's
-value and local derivatives inline, read off the row by
-`autograd_lite.rowtext` exactly as `compile()` reads it (so there is still
+`autograd_lite.engine` records a node through one general function, for any
+row, in three cases: one Value (``tanh(x)``), two Values (``x * y``), a Value
+and a plain number kept in the node (``x * 0.5``). It calls the row's value
+and derivative functions and builds the node from lists. For each row of the
+table, this module writes each case out, at its first use, as its own small
+function, with the row's value and local derivatives inline, read off the row
+by `autograd_lite.rowtext` exactly as `compile()` reads it (so there is still
 one place per op). That saves the calls into the row: about 280 ns an
-operation instead of 450.
+operation instead of 450 (or more: the general path builds lists). A row
+whose derivatives cannot be read (they compare their input) keeps the general
+function.
 
 Every operator, method and function of the library reaches a row through one
 of three tables (`EagerFunctions`): ``table[row]`` is the function that
@@ -38,10 +40,8 @@ if TYPE_CHECKING:
     from .primitives import Primitive
 
 
-__all__ = ["HOT", "EagerFunctions", "Powers"]
+__all__ = ["EagerFunctions", "Powers"]
 
-#: The rows written out as functions: what most programs spend their time in.
-HOT = frozenset({"add", "sub", "mul", "div", "neg", "tanh", "relu", "exp", "log", "sqrt", "sigmoid", "sin", "cos"})
 #: How many constant exponents (``x ** 2``, ``x ** 0.5``) get a function of their own: a program uses a few.
 POWERS = 32
 
@@ -95,10 +95,10 @@ class EagerFunctions:
         return function
 
     def function(self, row: Primitive) -> Callable[..., Any]:
-        """The function that records `row`: written out for a hot row or a constant exponent, else the general one."""
+        """The function that records `row`: written out for a row of the table or a constant exponent, else general."""
         base = row.flips or row
         power = base.made_by[0] is power_by and self.powers < POWERS
-        written = self._write(row) if (base is PRIMITIVES.get(base.name) and base.name in HOT) or power else None
+        written = self._write(row) if base is PRIMITIVES.get(base.name) or power else None
         if written is None:
             return functools.partial(self.general, row)
         if power:
