@@ -39,7 +39,6 @@ Contents:
 True
 """
 
-from typing import TYPE_CHECKING
 
 from . import optim, pickles  # noqa: F401  (pickles registers how Values pickle)
 from .checks import BranchChangedError, NonFiniteGradientError
@@ -112,6 +111,7 @@ from .primitives import PRIMITIVES, Primitive, primitive
 from .replay import Tape, compile
 from .tree import tree_flatten, tree_map, tree_unflatten
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which costs start-up time
 if TYPE_CHECKING:
     from . import nn, viz
 

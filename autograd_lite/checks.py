@@ -20,8 +20,8 @@ ValueError: Value: expected a finite number, got nan
 from __future__ import annotations
 
 import numbers
-from typing import TYPE_CHECKING
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which costs start-up time
 if TYPE_CHECKING:  # for annotations only: the rows are defined above this module, in `primitives`
     from collections.abc import Callable, Hashable, Iterable, Sequence
     from typing import Any

@@ -61,12 +61,12 @@ from __future__ import annotations
 
 import builtins
 import keyword
-from typing import TYPE_CHECKING
 
 from .engine import topological_order
 from .primitives import PRIMITIVES
 from .rowtext import ATOM, TIMES, Tracer, word
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which costs start-up time
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection, Mapping, Sequence
     from typing import Any

@@ -38,7 +38,6 @@ import math
 import numbers
 import operator
 import threading
-from typing import TYPE_CHECKING
 
 from .checks import NonFiniteGradientError, checked_chain_rule, non_finite_result, real
 from .fast import EagerFunctions, Powers
@@ -99,6 +98,7 @@ from .primitives import (
     leaky_relu_by,
 )  # fmt: skip
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which costs start-up time
 if TYPE_CHECKING:  # names for annotations only: importing `typing` at run time costs start-up time
     from collections.abc import Callable, Iterable, Sequence
     from typing import Any

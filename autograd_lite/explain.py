@@ -40,11 +40,10 @@ grows by the gradient flowing in times the local derivative (tanh′ = 1 − 0.7
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from .checks import checked_chain_rule
 from .engine import CollectorPaused, Value, data_of, node_steps, topological_order
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which costs start-up time
 if TYPE_CHECKING:
     from collections.abc import Mapping
 

@@ -26,13 +26,13 @@ fills in (see `autograd_lite.engine.Value`).
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING
 
 from .checks import non_finite_result
 from .grad_mode import recording
 from .primitives import COMMUTATIVE, FAMILIES, PRIMITIVES, flipped, power_by
 from .rowtext import Tracer
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which costs start-up time
 if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any

@@ -44,7 +44,6 @@ from __future__ import annotations
 
 import sys
 from contextvars import ContextVar
-from typing import TYPE_CHECKING
 
 from .engine import Value, apply, data_of
 from .grad_mode import enable_grad
@@ -52,6 +51,7 @@ from .higher import differentiate, push_forward
 from .primitives import IDENTITY
 from .tree import Structure, tree_flatten, tree_split, tree_unflatten
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which costs start-up time
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
     from typing import Any

@@ -17,8 +17,6 @@ True
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from .checks import real
 from .engine import UNARY, Value, data_of
 from .primitives import (
@@ -77,6 +75,7 @@ from .primitives import (
     polygamma_of,
 )  # fmt: skip
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which costs start-up time
 if TYPE_CHECKING:
     from collections.abc import Sequence
     from typing import Any, TypeVar

@@ -20,12 +20,11 @@ the node was made. Two more interpreters read the same rows differently:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from .checks import NonFiniteGradientError, checked_chain_rule, non_finite_gradient, real, shown
 from .engine import CollectorPaused, Value, _constant, node_steps, topological_order
 from .grad_mode import enable_grad
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which costs start-up time
 if TYPE_CHECKING:
     from collections.abc import Sequence
     from typing import Any

@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import math
 import sys
-from typing import TYPE_CHECKING
 
 from .engine import Value, data_of
 from .grad_mode import enable_grad, no_grad
 from .higher import differentiate, push_forward
 from .tree import tree_flatten, tree_paths, tree_split
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which costs start-up time
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
     from typing import Any

@@ -26,12 +26,12 @@ from __future__ import annotations
 import copyreg
 import math
 import threading
-from typing import TYPE_CHECKING
 
 from .checks import real
 from .engine import Value, _constant, _link, _new, topological_order
 from .primitives import Primitive
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which costs start-up time
 if TYPE_CHECKING:
     from typing import Any
 

@@ -27,10 +27,10 @@ import functools
 import math
 import numbers
 import operator
-from typing import TYPE_CHECKING
 
 from .checks import finite, non_finite_result, real, shown
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which costs start-up time
 if TYPE_CHECKING:  # names for annotations only: importing `typing` at run time costs start-up time
     from collections.abc import Callable, Sequence
     from typing import Any, TypeVar

@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import numbers
 import time
-from typing import TYPE_CHECKING
 
 from .checks import BranchChangedError, NonFiniteGradientError, checked_chain_rule
 from .codegen import ChunkedProgram, DerivativeProgram, _TooVaried, write_source
@@ -50,6 +49,7 @@ from .engine import (
 )
 from .guards import Guard, guards_of
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which costs start-up time
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
     from typing import Any
@@ -290,31 +290,22 @@ class Tape:
             leaf.grad = g
 
     def _backward_lists(self, seed: float) -> list[float]:
-        """The chain rule over the flat lists; with every gradient checked when one went inf or nan."""
+        """The chain rule over the flat lists, every gradient checked (the reference, and the path for errors)."""
         if not self._lists_built or self._values is not self.data:  # the lists hold an older pass
             self._forward_lists()
-        grads = [0.0] * self.size
-        grads[self._out] = seed
         local = self.local
         with CollectorPaused():
-            for i, _, parents, _ in reversed(self.steps):
-                g = grads[i]
-                for p, d in zip(parents, local[i]):
-                    grads[p] += d * g
-            new = [leaf.grad + grads[i] for i, leaf in self.leaves]
-            total = sum(new)
-            if total - total:  # some gradient went inf or nan: redo the pass with checks, to name where
-                checked = checked_chain_rule(
-                    self._out,
-                    seed,
-                    ((i, op, parents, local[i], constants) for i, op, parents, constants in reversed(self.steps)),
-                    self.data.__getitem__,
-                    "Tape.backward",
-                )
-                new = [leaf.grad + checked.get(i, 0.0) for i, leaf in self.leaves]
-                for (_, leaf), g in zip(self.leaves, new):
-                    if g - g:
-                        raise NonFiniteGradientError(f"Tape.backward: the gradient of {leaf!r} overflows a float")
+            grads = checked_chain_rule(
+                self._out,
+                seed,
+                ((i, op, parents, local[i], constants) for i, op, parents, constants in reversed(self.steps)),
+                self.data.__getitem__,
+                "Tape.backward",
+            )
+        new = [leaf.grad + grads.get(i, 0.0) for i, leaf in self.leaves]
+        for (_, leaf), g in zip(self.leaves, new):
+            if g - g:
+                raise NonFiniteGradientError(f"Tape.backward: the gradient of {leaf!r} overflows a float")
         return new
 
 

@@ -27,10 +27,10 @@ from __future__ import annotations
 
 import builtins
 import keyword
-from typing import TYPE_CHECKING
 
 from .primitives import user_row
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which costs start-up time
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
     from typing import Any

@@ -32,9 +32,12 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Sequence
-from typing import Any
 
 from .engine import Value
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which costs start-up time
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["Structure", "tree_flatten", "tree_map", "tree_paths", "tree_split", "tree_unflatten"]
 
