@@ -3,17 +3,18 @@
 Contents:
 
 * `Value` — a number that records the computation graph; ``backward()`` fills
-  ``.grad`` with exact derivatives by the chain rule (`autograd_lite.engine`,
-  where the table of primitives lives).
+  ``.grad`` with exact derivatives by the chain rule (`autograd_lite.engine`).
 * The math library, on Values or plain numbers (a number gives a float, like
   `math`): exponentials and logarithms, trigonometric, hyperbolic and special
   functions (``erf``, ``lgamma``, ``digamma``…), piecewise ones (``floor``,
-  ``maximum``, ``clamp``…), activations and ``logsumexp``/``softmax``; every one
-  a row of the table in `autograd_lite.primitives`, and `primitive` adds your
-  own. ``no_grad()`` computes without recording.
+  ``maximum``, ``clamp``…), activations and ``logsumexp``/``softmax``
+  (`autograd_lite.functions`); every one a row of the table in
+  `autograd_lite.primitives`, and `primitive` adds your own. ``no_grad()``
+  computes without recording (`autograd_lite.grad_mode`).
 * `grad`, `value_and_grad`, `jacobian`, `hessian`, `hvp`, `jvp` — derivatives as
   functions, nesting to any order, of numbers or containers of numbers
-  (`autograd_lite.functional`); `hessian_vector_product` in scipy's ``hessp`` form.
+  (`autograd_lite.functional`, over `autograd_lite.higher`);
+  `hessian_vector_product` in scipy's ``hessp`` form.
 * `tree_flatten`, `tree_unflatten`, `tree_map` — lists, tuples and dicts of
   numbers to a flat list and back (`autograd_lite.tree`).
 * `explain` — the reverse pass of a graph written out node by node, as on paper.
@@ -23,11 +24,12 @@ Contents:
 * `autograd_lite.nn` — `Neuron`, `Layer`, `MLP` and losses; `autograd_lite.viz` —
   pictures of the graph.
 * `compile` — ``compile(output)`` records a graph once and replays it, guarded
-  against a changed branch (`autograd_lite.replay`). Like ``torch.compile``, it
-  shares its name with a builtin: ``from autograd_lite import *`` brings it in.
-* Errors: `NonFiniteGradientError` (a gradient became inf or nan),
-  `BranchChangedError` (a replay would take another branch), `GradcheckError`;
-  every other error is a builtin exception naming the operation.
+  against a changed branch (`autograd_lite.replay`, `autograd_lite.guards`). Like
+  ``torch.compile``, it shares its name with a builtin: ``from autograd_lite
+  import *`` brings it in.
+* Errors (`autograd_lite.checks`): `NonFiniteGradientError` (a gradient became
+  inf or nan), `BranchChangedError` (a replay would take another branch),
+  `GradcheckError`; every other error is a builtin exception naming the operation.
 
 >>> import autograd_lite as al
 >>> w = al.Value(1.0)
