@@ -57,10 +57,12 @@ from .primitives import (
     COMMUTATIVE,
     COS,
     COSH,
+    DEG2RAD,
     DIGAMMA,
     DIV,
     ERF,
     ERFC,
+    ERFINV,
     EXP,
     EXP2,
     EXPM1,
@@ -73,15 +75,18 @@ from .primitives import (
     LOG2,
     LOG10,
     LOG_SIGMOID,
+    LOGIT,
     MOD,
     MUL,
     NEG,
     POW,
+    RAD2DEG,
     RELU,
     SIGMOID,
     SIGN,
     SILU,
     SIN,
+    SINC,
     SINH,
     SOFTPLUS,
     SQRT,
@@ -134,7 +139,7 @@ _new = object.__new__
 def _constant(x: float) -> Value:
     """A leaf made without the user-facing checks of `Value(...)`: lifted numbers, and results in no_grad()."""
     node = _new(Value)
-    node._data, node.grad, node._op, node._a, node._b = x, 0.0, None, None, None
+    node._data, node._grad, node._op, node._a, node._b = x, 0.0, None, None, None
     return node
 
 
@@ -175,7 +180,7 @@ def _record(op: Primitive, parents: Sequence[Value], numbers: Sequence[float]) -
     if not on:
         return _constant(out)
     node = _new(Value)
-    node._data, node.grad, node._op = out, 0.0, op
+    node._data, node._grad, node._op = out, 0.0, op
     _link(node, parents, local[: len(parents)], numbers)
     return node
 
@@ -319,9 +324,9 @@ def _redo_with_checks(order: list[Value], leaves: list[Value], before: list[floa
     the new gradient is added to the one it held.
     """
     for node in order:
-        node.grad = 0.0
+        node._grad = 0.0
     for leaf, old in zip(leaves, before):
-        leaf.grad = old
+        leaf._grad = old
     grads = checked_chain_rule(order[-1], seed, node_steps(order), _data_of_node, "backward")
     summed = [old + grads.get(leaf, 0.0) for leaf, old in zip(leaves, before)]
     for leaf, g in zip(leaves, summed):
@@ -331,9 +336,9 @@ def _redo_with_checks(order: list[Value], leaves: list[Value], before: list[floa
             )
     for node in order:
         if node._a is not None:
-            node.grad = grads.get(node, 0.0)
+            node._grad = grads.get(node, 0.0)
     for leaf, g in zip(leaves, summed):
-        leaf.grad = g
+        leaf._grad = g
 
 
 _data_of_node = operator.attrgetter("_data")
@@ -441,7 +446,7 @@ class Value:
 
     __slots__ = {
         "_data": "The number this node holds (a finite float); read and set through `data`.",
-        "grad": "d(output)/d(this node) after backward(); 0.0 before. Leaves accumulate across calls.",
+        "_grad": "d(output)/d(this node) after backward(); 0.0 before; read and set through `grad`.",
         "_op": "The Primitive row that made this node, or None for a leaf.",
         # A node of one or two inputs keeps them in fixed slots, not in tuples: two fewer objects per
         # node, for the memory and for Python's cycle collector, which scans every tracked object.
@@ -455,7 +460,7 @@ class Value:
     }
 
     _data: float
-    grad: float
+    _grad: float
     _op: Primitive | None
     _a: Value | tuple[Value, ...] | None
     _b: Value | float | tuple[float, ...] | None
@@ -465,7 +470,7 @@ class Value:
 
     def __init__(self, data: float) -> None:
         self._data = real(data, "Value")
-        self.grad = 0.0
+        self._grad = 0.0
         self._op = None
         self._a = None
         self._b = None
@@ -526,6 +531,16 @@ class Value:
     def item(self) -> float:
         """The number this Value holds, as a Python float (PyTorch's name for ``.data``)."""
         return self._data
+
+    def _set_grad(self, g: float | None) -> None:
+        self._grad = 0.0 if g is None else g if type(g) is float and not g - g else real(g, "Value.grad")
+
+    grad = property(
+        operator.attrgetter("_grad"),
+        _set_grad,
+        doc="d(output)/d(this Value) after backward(); 0.0 before. Leaves accumulate across calls. Setting it "
+        "checks the number like ``.data``; None (PyTorch's ``set_to_none``) means no gradient yet and reads as 0.0.",
+    )
 
     @property
     def parents(self) -> tuple[Value, ...]:
@@ -614,7 +629,10 @@ class Value:
     log1p = _method(LOG1P)
     sqrt = _method(SQRT)
     cbrt = _method(CBRT)
+    deg2rad = _method(DEG2RAD)
+    rad2deg = _method(RAD2DEG)
     sin = _method(SIN)
+    sinc = _method(SINC)
     cos = _method(COS)
     tan = _method(TAN)
     asin = _method(ASIN)
@@ -628,12 +646,14 @@ class Value:
     atanh = _method(ATANH)
     erf = _method(ERF)
     erfc = _method(ERFC)
+    erfinv = _method(ERFINV)
     lgamma = _method(LGAMMA)
     gamma = _method(GAMMA)
     digamma = _method(DIGAMMA)
     trigamma = _method(TRIGAMMA)
     sign = _method(SIGN)
     sigmoid = _method(SIGMOID)
+    logit = _method(LOGIT)
     relu = _method(RELU)
     softplus = _method(SOFTPLUS)
     log_sigmoid = _method(LOG_SIGMOID)
@@ -700,7 +720,7 @@ class Value:
         return result
 
     def __repr__(self) -> str:
-        return f"Value(data={self._data!r}, grad={self.grad!r})"
+        return f"Value(data={self._data!r}, grad={self._grad!r})"
 
     def detach(self) -> Value:
         """The same number with its derivative cut to 0: gradients stop here (JAX's ``stop_gradient``).
@@ -735,40 +755,40 @@ class Value:
         seed = real(gradient, "backward(gradient)")
         with _one_pass, CollectorPaused():
             order, leaves = _order_and_leaves(self)
-            before = [leaf.grad for leaf in leaves]  # to put back if the pass fails
+            before = [leaf._grad for leaf in leaves]  # to put back if the pass fails
             try:
                 for node in order:
                     if node._a is not None:
-                        node.grad = 0.0  # interior gradients belong to this pass only
-                self.grad += seed
+                        node._grad = 0.0  # interior gradients belong to this pass only
+                self._grad += seed
                 # The chain rule, from the output back to the leaves:
                 #     ∂out/∂parent  +=  ∂node/∂parent · ∂out/∂node
                 for node in reversed(order):
                     a = node._a
                     if a is None:  # a leaf
                         continue
-                    g = node.grad
+                    g = node._grad
                     if type(a) is Value:  # one or two inputs, in slots
-                        a.grad += node._da * g
+                        a._grad += node._da * g
                         b = node._b
                         if type(b) is Value:
-                            b.grad += node._db * g
+                            b._grad += node._db * g
                     else:  # n inputs, in tuples
                         for parent, local in zip(a, node._da):  # type: ignore[arg-type]
-                            parent.grad += local * g
+                            parent._grad += local * g
                 # An inf or nan anywhere reaches a leaf, so one sum over the leaves tells
                 # whether any gradient went non-finite; only then is the pass redone, with checks.
                 total = 0.0
                 for leaf in leaves:
-                    total += leaf.grad
+                    total += leaf._grad
                 if total - total:
                     _redo_with_checks(order, leaves, before, seed)
             except BaseException:  # any error, ^C included: every .grad as it was before the call
                 for node in order:
                     if node._a is not None:
-                        node.grad = 0.0
+                        node._grad = 0.0
                 for leaf, old in zip(leaves, before):
-                    leaf.grad = old
+                    leaf._grad = old
                 raise
 
 

@@ -131,7 +131,7 @@ class EagerFunctions:
             "    if not recording():",
             "        return constant(out)",
             "    node = new(Value)",
-            f"    node._data, node.grad, node._op = out, 0.0, {name}",
+            f"    node._data, node._grad, node._op = out, 0.0, {name}",
             f"    {_SLOTS[kind]}",
             "    return node",
         ]

@@ -33,10 +33,12 @@ from .primitives import (
     COPYSIGN,
     COS,
     COSH,
+    DEG2RAD,
     DIGAMMA,
     DOT,
     ERF,
     ERFC,
+    ERFINV,
     EXP,
     EXP2,
     EXPM1,
@@ -51,15 +53,19 @@ from .primitives import (
     LOG10,
     LOG_SIGMOID,
     LOGADDEXP,
+    LOGIT,
     LOGSUMEXP,
     MAXIMUM,
     MINIMUM,
+    MOD,
+    RAD2DEG,
     RELU,
     ROUND,
     SIGMOID,
     SIGN,
     SILU,
     SIN,
+    SINC,
     SINH,
     SOFTPLUS,
     SQRT,
@@ -69,6 +75,8 @@ from .primitives import (
     TANH,
     TRIGAMMA,
     TRUNC,
+    XLOG1PY,
+    XLOGY,
     elu_by,
     gelu_row,
     leaky_relu_by,
@@ -87,13 +95,72 @@ if TYPE_CHECKING:
 _UNARY: dict[Any, Any] = UNARY
 
 __all__ = [
-    "abs_", "acos", "acosh", "as_list", "asin", "asinh", "atan", "atan2", "atanh", "cbrt", "ceil", "clamp",
-    "copysign", "cos", "cosh", "digamma", "dot", "elu", "erf", "erfc", "exp", "exp2", "expm1", "floor", "fmod",
-    "gamma", "gelu", "hypot", "leaky_relu", "lgamma", "log", "log1p", "log2", "log10", "log_sigmoid",
-    "log_softmax", "logaddexp", "logsumexp", "maximum", "minimum", "polygamma", "relu", "round_", "sigmoid",
-    "sign", "silu", "sin", "sinh", "softmax", "softplus", "sqrt", "stop_gradient", "sum_", "tan", "tanh",
-    "trigamma", "trunc",
-]  # fmt: skip
+    "abs_",
+    "acos",
+    "acosh",
+    "as_list",
+    "asin",
+    "asinh",
+    "atan",
+    "atan2",
+    "atanh",
+    "cbrt",
+    "ceil",
+    "clamp",
+    "copysign",
+    "cos",
+    "cosh",
+    "deg2rad",
+    "digamma",
+    "dot",
+    "elu",
+    "erf",
+    "erfc",
+    "erfinv",
+    "exp",
+    "exp2",
+    "expm1",
+    "floor",
+    "fmod",
+    "gamma",
+    "gelu",
+    "hypot",
+    "leaky_relu",
+    "lgamma",
+    "log",
+    "log1p",
+    "log2",
+    "log10",
+    "log_sigmoid",
+    "log_softmax",
+    "logaddexp",
+    "logit",
+    "logsumexp",
+    "maximum",
+    "minimum",
+    "mod",
+    "polygamma",
+    "rad2deg",
+    "relu",
+    "round_",
+    "sigmoid",
+    "sign",
+    "silu",
+    "sin",
+    "sinc",
+    "sinh",
+    "softmax",
+    "softplus",
+    "sqrt",
+    "stop_gradient",
+    "sum_",
+    "tan",
+    "tanh",
+    "trigamma",
+    "trunc",
+    "xlog1py",
+    "xlogy",
+]
 
 
 def exp(x: V) -> V:
@@ -185,6 +252,21 @@ def atan(x: V) -> V:
     return _UNARY[ATAN](x) if type(x) is Value else ATAN(x)  # type: ignore[no-any-return]
 
 
+def sinc(x: V) -> V:
+    """sin(πx)/(πx), 1 at 0: the normalized sinc, as numpy's and JAX's."""
+    return _UNARY[SINC](x) if type(x) is Value else SINC(x)  # type: ignore[no-any-return]
+
+
+def deg2rad(x: V) -> V:
+    """Degrees to radians: x·π/180."""
+    return _UNARY[DEG2RAD](x) if type(x) is Value else DEG2RAD(x)  # type: ignore[no-any-return]
+
+
+def rad2deg(x: V) -> V:
+    """Radians to degrees: x·180/π."""
+    return _UNARY[RAD2DEG](x) if type(x) is Value else RAD2DEG(x)  # type: ignore[no-any-return]
+
+
 def atan2(y: Any, x: Any) -> Any:
     """The angle of the point (x, y), as ``math.atan2(y, x)`` (derivatives infinite at the origin)."""
     return ATAN2(y, x)
@@ -228,6 +310,15 @@ def atanh(x: V) -> V:
 def erf(x: V) -> V:
     """The error function (``math.erf``)."""
     return _UNARY[ERF](x) if type(x) is Value else ERF(x)  # type: ignore[no-any-return]
+
+
+def erfinv(y: V) -> V:
+    """The inverse of erf on (−1, 1): a first guess refined by Halley's method, about 3e-15 relative.
+
+    >>> erfinv(erf(0.3)) == 0.3
+    True
+    """
+    return _UNARY[ERFINV](y) if type(y) is Value else ERFINV(y)  # type: ignore[no-any-return]
 
 
 def erfc(x: V) -> V:
@@ -296,6 +387,25 @@ def sign(x: V) -> V:
     return _UNARY[SIGN](x) if type(x) is Value else SIGN(x)  # type: ignore[no-any-return]
 
 
+def mod(a: Any, b: Any) -> Any:
+    """a − b·⌊a/b⌋, the sign of b: Python's ``a % b`` (``%`` on Values is this row too)."""
+    return MOD(a, b)
+
+
+def xlogy(x: Any, y: Any) -> Any:
+    """x·log y, and 0 wherever x = 0, y = 0 included (0·log 0 = 0, as scipy and JAX); needs y > 0 elsewhere.
+
+    >>> xlogy(0.0, 0.0), round(xlogy(2.0, 3.0), 12)
+    (0.0, 2.197224577336)
+    """
+    return XLOGY(x, y)
+
+
+def xlog1py(x: Any, y: Any) -> Any:
+    """x·log(1 + y), and 0 wherever x = 0 (y = −1 included); needs y > −1 elsewhere."""
+    return XLOG1PY(x, y)
+
+
 def fmod(a: Any, b: Any) -> Any:
     """a − b·trunc(a/b), the sign of a (``math.fmod``); ``a % b`` on Values follows Python's %, the sign of b."""
     return FMOD(a, b)
@@ -326,6 +436,11 @@ def clamp(x: Any, lo: Any, hi: Any) -> Any:
     if data_of(lo, "clamp", "lo") > data_of(hi, "clamp", "hi"):
         raise ValueError(f"clamp: lo={lo!r} is above hi={hi!r}")
     return minimum(maximum(x, lo), hi)
+
+
+def logit(p: V) -> V:
+    """log(p/(1 − p)), the inverse of sigmoid; needs 0 < p < 1."""
+    return _UNARY[LOGIT](p) if type(p) is Value else LOGIT(p)  # type: ignore[no-any-return]
 
 
 def sigmoid(x: V) -> V:
@@ -412,17 +527,29 @@ def logsumexp(xs: Sequence[Any]) -> Any:
 
 
 def softmax(xs: Sequence[Any]) -> list[Any]:
-    """[e^(xᵢ − logsumexp(xs))]: probabilities that sum to 1, stable for logits of any size."""
+    """[e^(xᵢ − m) / Σⱼ e^(xⱼ − m)], m the largest: probabilities that sum to 1, exact for logits of any size.
+
+    >>> softmax([1000.0, 1000.0])
+    [0.5, 0.5]
+    """
     items = _items(xs, "softmax")
-    lse = logsumexp(items)
-    return [exp(x - lse) for x in items]
+    if not items:
+        raise ValueError("softmax: needs at least one input")
+    m = max(data_of(x, "softmax", f"input {i}") for i, x in enumerate(items))
+    e = [exp(x - m) for x in items]
+    total = sum_(e)
+    return [ei / total for ei in e]
 
 
 def log_softmax(xs: Sequence[Any]) -> list[Any]:
-    """[xᵢ − logsumexp(xs)]: log-probabilities, stable for logits of any size."""
+    """[(xᵢ − m) − log Σⱼ e^(xⱼ − m)], m the largest: log-probabilities, exact for logits of any size."""
     items = _items(xs, "log_softmax")
-    lse = logsumexp(items)
-    return [x - lse for x in items]
+    if not items:
+        raise ValueError("log_softmax: needs at least one input")
+    m = max(data_of(x, "log_softmax", f"input {i}") for i, x in enumerate(items))
+    shifted = [x - m for x in items]
+    lse = log(sum_([exp(x) for x in shifted]))
+    return [x - lse for x in shifted]
 
 
 def as_list(xs: Any) -> Any:

@@ -87,7 +87,7 @@ _REBUILD = "unpickling a Value"
 
 def _leaf(data: float, grad: float) -> Value:
     node = _constant(real(data, f"{_REBUILD}: its data"))
-    node.grad = real(grad, f"{_REBUILD}: its grad")
+    node._grad = real(grad, f"{_REBUILD}: its grad")
     return node
 
 
@@ -112,7 +112,7 @@ def _computed(
     if (op.arity >= 0 and inputs != op.arity) or (op.arity < 0 and constants):
         raise ValueError(f"{_REBUILD}: {op.name} takes {op.arity} input(s), got {inputs}")
     node = _new(Value)
-    node._data, node.grad, node._op = real(data, f"{_REBUILD}: its data"), real(grad, f"{_REBUILD}: its grad"), op
+    node._data, node._grad, node._op = real(data, f"{_REBUILD}: its data"), real(grad, f"{_REBUILD}: its grad"), op
     derivatives = tuple(_derivative(d, op) for d in local)
     _link(node, parents, derivatives, tuple(real(c, f"{_REBUILD}: a constant of {op.name}") for c in constants))
     return node

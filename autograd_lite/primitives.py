@@ -427,6 +427,112 @@ def _gelu_tanh_slope(x: Any) -> Any:
     return 0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * _GELU_C * (1.0 + 0.134145 * x * x)
 
 
+def _softmax_weights(xs: Sequence[Any]) -> tuple[Any, ...]:
+    # softmax(x)ᵢ = e^(xᵢ − m) / Σⱼ e^(xⱼ − m), shifted by the largest input m, a plain number: exact to the last
+    # bit where e^(xᵢ − logsumexp) is not (logsumexp([1000, 1000]) carries 1000's rounding into every weight).
+    m = max(_number(x) for x in xs)
+    e = [EXP(x - m) for x in xs]
+    total = functools.reduce(operator.add, e)
+    return tuple(ei / total for ei in e)
+
+
+def _logit(p: float) -> float:
+    _domain("logit", 0.0 < p < 1.0, p, "0 < p < 1")
+    return math.log(p) - math.log1p(-p)  # log(p / (1 − p)), without the rounding of 1 − p in the quotient
+
+
+def _sinc(x: float) -> float:
+    # sin(πx)/(πx), the normalized sinc (numpy's and JAX's), 1 at 0.
+    if x == 0.0:
+        return 1.0
+    return math.sin(math.pi * x) / (math.pi * x)
+
+
+# sinc′(x) = Σₖ₌₁ (−1)ᵏ·2k·π²ᵏ·x²ᵏ⁻¹/(2k+1)!, its series about 0: the coefficients of x, x³, x⁵, …, to x²³.
+_SINC_SLOPE = tuple((-1) ** k * 2 * k * math.pi ** (2 * k) / math.factorial(2 * k + 1) for k in range(1, 13))
+
+
+def _sinc_slope(x: Any, out: Any) -> Any:
+    # sinc′(x) = (cos(πx) − sinc(x))/x; near 0, where that is 0/0, its series (a polynomial: exact to any order).
+    if abs(_number(x)) < 0.25:
+        x2 = x * x
+        total = _SINC_SLOPE[-1]
+        for c in reversed(_SINC_SLOPE[:-1]):
+            total = total * x2 + c
+        return total * x
+    return (COS(math.pi * x) - out) / x
+
+
+def _erfinv(y: float) -> float:
+    """erf⁻¹(y) for −1 < y < 1: a rational first guess refined by three steps of Halley's method.
+
+    Method: Giles's single-precision fit in w = −ln((1 − y)(1 + y)) starts within about 1e-7
+    relative; each Halley step x ← x − f/(f′ + x·f) (f = erf x − y, f′ = (2/√π)e^(−x²)) triples the
+    correct digits, until a step changes nothing. Accuracy: about 3e-15 relative across (−1, 1), checked
+    against scipy.special.erfinv.
+    """
+    _domain("erfinv", -1.0 < y < 1.0, y, "-1 < y < 1")
+    if y == 0.0:
+        return 0.0
+    w = -math.log((1.0 - y) * (1.0 + y))
+    # A rational guess in w (Giles's single-precision fit, which is enough to start Halley's method).
+    if w < 5.0:
+        w -= 2.5
+        p = 2.81022636e-08
+        for c in (3.43273939e-07, -3.5233877e-06, -4.39150654e-06, 0.00021858087, -0.00125372503,
+                  -0.00417768164, 0.246640727, 1.50140941):  # fmt: skip
+            p = p * w + c
+    else:
+        w = math.sqrt(w) - 3.0
+        p = -0.000200214257
+        for c in (0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773, -0.0076224613,
+                  0.00943887047, 1.00167406, 2.83297682):  # fmt: skip
+            p = p * w + c
+    x = p * y
+    # Halley's step on f(x) = erf(x) − y; for |y| > 0.5 on erfc(|x|) − (1 − |y|) instead, which keeps its
+    # digits where erf(x) is close to 1 (same step: both have f″ = −2x·f′).
+    a, tail = abs(x), 1.0 - abs(y)
+    for _ in range(12):  # three steps nearly everywhere; a few more within 1e-13 of ±1
+        slope = _TWO_OVER_SQRT_PI * math.exp(-a * a)
+        if tail < 0.5:
+            f, slope = math.erfc(a) - tail, -slope
+        else:
+            f = math.erf(a) - abs(y)
+        step = f / (slope + a * f)
+        a -= step
+        if abs(step) <= 1e-17 * a:
+            break
+    return math.copysign(a, y)
+
+
+def _xlogy(x: float, y: float) -> float:
+    if x == 0.0:
+        return 0.0  # 0·log 0 = 0, the convention of scipy and JAX
+    _domain("xlogy", y > 0.0, y, "y > 0 where x != 0")
+    return x * math.log(y)
+
+
+def _xlogy_derivs(x: Any, y: Any, out: Any) -> tuple[Any, Any]:
+    # d/dx x·log y = log y (infinite at y = 0: stored, an error only if a gradient flows in); d/dy = x/y
+    if _number(y) == 0.0:
+        raise ZeroDivisionError("xlogy: log 0")
+    return LOG(y), x / y
+
+
+def _xlog1py(x: float, y: float) -> float:
+    if x == 0.0:
+        return 0.0  # 0·log1p(−1) = 0, as xlogy's convention
+    _domain("xlog1py", y > -1.0, y, "y > -1 where x != 0")
+    return x * math.log1p(y)
+
+
+def _xlog1py_derivs(x: Any, y: Any, out: Any) -> tuple[Any, Any]:
+    # d/dx x·log(1 + y) = log(1 + y) (infinite at y = −1); d/dy = x/(1 + y)
+    if _number(y) == -1.0:
+        raise ZeroDivisionError("xlog1py: log 0")
+    return LOG1P(y), x / (1.0 + y)
+
+
 def _dot_derivs(*ws_xs_out: Any) -> tuple[Any, ...]:
     # ∂/∂wᵢ = xᵢ and ∂/∂xᵢ = wᵢ: the inputs with the two halves swapped.
     n = (len(ws_xs_out) - 1) // 2
@@ -436,6 +542,8 @@ def _dot_derivs(*ws_xs_out: Any) -> tuple[Any, ...]:
 _LN2, _LN10 = math.log(2.0), math.log(10.0)
 _NOT_A_POLE = "x other than 0 and the negative integers"
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
+_SQRT_PI_OVER_TWO = math.sqrt(math.pi) / 2.0
+_DEGREE = math.pi / 180.0
 _INV_SQRT_2, _INV_SQRT_2PI = 1.0 / math.sqrt(2.0), 1.0 / math.sqrt(2.0 * math.pi)
 _GELU_C = math.sqrt(2.0 / math.pi)
 
@@ -541,6 +649,11 @@ LOGADDEXP = Primitive(
 , domain=(REAL, REAL))
 
 # -- trigonometric (radians) ---------------------------------------------------
+# d/dx (x·π/180) = π/180           d/dx (x·180/π) = 180/π
+DEG2RAD = Primitive("deg2rad", 1, lambda x: x * _DEGREE, lambda x, out: (_DEGREE,), domain=(REAL,))
+RAD2DEG = Primitive("rad2deg", 1, lambda x: x / _DEGREE, lambda x, out: (1.0 / _DEGREE,), domain=(REAL,))
+# d/dx sinc x = (cos(πx) − sinc x)/x, 0 at x = 0     (sinc x = sin(πx)/(πx), normalized; a series near 0)
+SINC = Primitive("sinc", 1, _sinc, lambda x, out: (_sinc_slope(x, out),), domain=(REAL,))
 # d/dx sin x = cos x
 SIN: Primitive = Primitive("sin", 1, _math("sin", math.sin), lambda x, out: (COS(x),), domain=(REAL,))
 # d/dx cos x = −sin x
@@ -587,6 +700,8 @@ ATANH = Primitive("atanh", 1, _math("atanh", math.atanh, "-1 < x < 1"), lambda x
 ERF = Primitive("erf", 1, math.erf, lambda x, out: (_TWO_OVER_SQRT_PI * _gauss(x, 1.0),), domain=(REAL,))
 # d/dx erfc x = −(2/√π)·e^(−x²)
 ERFC: Primitive = Primitive("erfc", 1, math.erfc, lambda x, out: (-_TWO_OVER_SQRT_PI * _gauss(x, 1.0),), domain=(REAL,))
+# d/dy erf⁻¹(y) = (√π/2)·e^(erf⁻¹(y)²) = (√π/2)·e^(out²)        (−1 < y < 1)
+ERFINV = Primitive("erfinv", 1, _erfinv, lambda y, out: (_SQRT_PI_OVER_TWO * EXP(out * out),), domain=(UNIT,))
 # d/dx ln|Γ(x)| = ψ(x), the digamma function        (poles at 0, −1, −2, …)
 LGAMMA = Primitive("lgamma", 1, _math("lgamma", math.lgamma, _NOT_A_POLE), lambda x, out: (DIGAMMA(x),),
                    domain=(GAMMA_LIKE,))
@@ -620,12 +735,20 @@ FLOORDIV = Primitive("floordiv", 2, _floordiv, lambda a, b, out: (0.0, 0.0), "//
 COPYSIGN = Primitive("copysign", 2, math.copysign,
                      lambda a, b, out: (_slope_sign(a) * math.copysign(1.0, _number(b)), 0.0),
                  domain=(SIGNED, SIGNED), smooth=False)
+# xlogy(x, y) = x·log y, 0 where x = 0 (even at y = 0):  d/dx = log y,  d/dy = x/y
+XLOGY = Primitive("xlogy", 2, _xlogy, _xlogy_derivs, domain=(REAL, POSITIVE))
+# xlog1py(x, y) = x·log(1 + y), 0 where x = 0:             d/dx = log(1 + y),  d/dy = x/(1 + y)
+XLOG1PY = Primitive("xlog1py", 2, _xlog1py, _xlog1py_derivs,
+                    domain=(REAL, Domain(((-0.5, 3.0),), lambda y: y * y - 0.5)))
 # max(a, b): d/da = 1 where a > b, 0 where a < b, ½ at a tie (the gradient is split, as PyTorch and JAX do)
 MAXIMUM = Primitive("maximum", 2, max, lambda a, b, out: (_wins(a, b), _wins(b, a)), domain=APART, smooth=False)
 # min(a, b): d/da = 1 where a < b, 0 where a > b, ½ at a tie
 MINIMUM = Primitive("minimum", 2, min, lambda a, b, out: (_wins(b, a), _wins(a, b)), domain=APART, smooth=False)
 
 # -- activations ------------------------------------------------------------------
+# d/dp log(p/(1 − p)) = 1/(p·(1 − p))                   (0 < p < 1; the inverse of sigmoid)
+LOGIT = Primitive("logit", 1, _logit, lambda p, out: (1.0 / (p * (1.0 - p)),),
+                  domain=(Domain(((0.05, 0.95),), lambda x: SIGMOID(x) * 0.9 + 0.05),))
 # d/dx σ(x) = σ(x)·(1 − σ(x)) = out·(1 − out)
 SIGMOID: Primitive = Primitive("sigmoid", 1, _sigmoid, lambda x, out: (out * (1.0 - out),), domain=(REAL,))
 # d/dx max(x, 0) = 1 if x > 0 else 0    (0 at x = 0)
@@ -650,8 +773,8 @@ GELU_TANH = Primitive("gelu_tanh", 1, _gelu_tanh, lambda x, out: (_gelu_tanh_slo
 SUM = Primitive("sum", -1, _sum, lambda *xs_out: (1.0,) * (len(xs_out) - 1), domain=(REAL, REAL, REAL))
 # d/dwᵢ Σ wⱼxⱼ = xᵢ               d/dxᵢ Σ wⱼxⱼ = wᵢ
 DOT = Primitive("dot", -1, _dot, _dot_derivs, domain=(REAL, REAL, REAL, REAL))
-# d/dxᵢ log Σ eˣʲ = e^(xᵢ − out) = softmax(x)ᵢ
-LOGSUMEXP = Primitive("logsumexp", -1, _logsumexp, lambda *xs_out: tuple(EXP(x - xs_out[-1]) for x in xs_out[:-1]),
+# d/dxᵢ log Σ eˣʲ = e^(xᵢ − out) = softmax(x)ᵢ     (computed as e^(xᵢ − m)/Σ e^(xⱼ − m), m the largest input)
+LOGSUMEXP = Primitive("logsumexp", -1, _logsumexp, lambda *xs_out: _softmax_weights(xs_out[:-1]),
                       domain=(REAL, REAL, REAL))
 
 #: Every fixed primitive by name. Families of rows (a constant exponent, a
@@ -662,11 +785,11 @@ PRIMITIVES: dict[str, Primitive] = {
     for op in (
         IDENTITY, STOP_GRADIENT, ADD, SUB, MUL, DIV, NEG, ABS,
         POW, EXP, EXP2, EXPM1, LOG, LOG2, LOG10, LOG1P, SQRT, CBRT, LOGADDEXP,
-        SIN, COS, TAN, ASIN, ACOS, ATAN, ATAN2, HYPOT,
+        DEG2RAD, RAD2DEG, SIN, COS, TAN, ASIN, ACOS, ATAN, ATAN2, HYPOT, SINC,
         TANH, SINH, COSH, ASINH, ACOSH, ATANH,
-        ERF, ERFC, LGAMMA, GAMMA, DIGAMMA, TRIGAMMA,
-        FLOOR, CEIL, TRUNC, ROUND, SIGN, FMOD, MOD, FLOORDIV, COPYSIGN, MAXIMUM, MINIMUM,
-        SIGMOID, RELU, SOFTPLUS, LOG_SIGMOID, SILU, GELU, GELU_TANH,
+        ERF, ERFC, ERFINV, LGAMMA, GAMMA, DIGAMMA, TRIGAMMA,
+        FLOOR, CEIL, TRUNC, ROUND, SIGN, FMOD, MOD, FLOORDIV, COPYSIGN, XLOGY, XLOG1PY, MAXIMUM, MINIMUM,
+        SIGMOID, LOGIT, RELU, SOFTPLUS, LOG_SIGMOID, SILU, GELU, GELU_TANH,
         SUM, DOT, LOGSUMEXP,
     )
 }  # fmt: skip

@@ -52,3 +52,22 @@ def gelu_tanh_slope(x):
 def softmax3(a, b, c):
     total = math.exp(a) + math.exp(b) + math.exp(c)
     return (math.exp(a) / total, math.exp(b) / total, math.exp(c) / total)
+
+
+def erfinv(y):
+    """erf⁻¹(y) by bisection on math.erf: slow, simple and independent of the library's method."""
+    lo, hi = -10.0, 10.0
+    for _ in range(200):
+        mid = (lo + hi) / 2
+        if math.erf(mid) < y:
+            lo = mid
+        else:
+            hi = mid
+    return (lo + hi) / 2
+
+
+def sinc_slope(x):
+    """d/dx sin(πx)/(πx) = (πx·cos(πx) − sin(πx))/(πx²), and −π²x/3 where that is 0/0 (its first term)."""
+    if abs(x) < 1e-4:
+        return -(math.pi**2) * x / 3 + math.pi**4 * x**3 / 30
+    return (math.pi * x * math.cos(math.pi * x) - math.sin(math.pi * x)) / (math.pi * x * x)

@@ -166,13 +166,26 @@ def test_parameters_must_be_values():
 
 
 def test_non_finite_gradient_changes_nothing():
-    """If any gradient is inf or nan, step() raises before changing any parameter."""
+    """A gradient of inf is refused where it is assigned; one that got in anyway stops step() before any change."""
     a, b = Value(1.0), Value(2.0)
     opt = SGD([a, b], lr=0.1)
-    a.grad, b.grad = 1.0, math.inf
+    with pytest.raises(ValueError, match=r"Value\.grad: expected a finite number, got inf"):
+        b.grad = math.inf
+    a.grad, b._grad = 1.0, math.inf  # past the check, as only the library's own code could
     with pytest.raises(ValueError, match="parameter 1 has a non-finite gradient inf"):
         opt.step()
     assert (a.data, b.data) == (1.0, 2.0)
+
+
+def test_a_gradient_of_none_reads_as_zero():
+    """v.grad = None, PyTorch's set_to_none habit, means no gradient yet: it reads back as 0.0 and training goes on."""
+    w = Value(2.0)
+    w.grad = None
+    assert w.grad == 0.0
+    (w * 3.0).backward()
+    assert w.grad == 3.0
+    with pytest.raises(TypeError, match=r"Value\.grad: expected a real number, got str"):
+        w.grad = "1"
 
 
 def test_zero_grad_clears_every_parameter():

@@ -9,7 +9,7 @@ import math
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from references import big_phi, gelu_tanh, gelu_tanh_slope, phi, psi, sigma, softmax3
+from references import big_phi, erfinv, gelu_tanh, gelu_tanh_slope, phi, psi, sigma, sinc_slope, softmax3
 
 from autograd_lite import PRIMITIVES, Value, numeric_grad
 from autograd_lite.engine import apply
@@ -78,6 +78,14 @@ CLOSED_FORMS = {
     "gelu": (lambda x: x * big_phi(x), lambda x: (big_phi(x) + x * phi(x),)),
     "gelu_tanh": (gelu_tanh, lambda x: (gelu_tanh_slope(x),)),
     "logsumexp": (lambda a, b, c: math.log(math.exp(a) + math.exp(b) + math.exp(c)), softmax3),
+    "logit": (lambda p: math.log(p / (1 - p)), lambda p: (1 / (p * (1 - p)),)),
+    "sinc": (lambda x: math.sin(math.pi * x) / (math.pi * x) if abs(x) > 1e-8 else 1.0,
+             lambda x: (sinc_slope(x),)),
+    "deg2rad": (math.radians, lambda x: (math.pi / 180,)),
+    "rad2deg": (math.degrees, lambda x: (180 / math.pi,)),
+    "xlogy": (lambda x, y: x * math.log(y), lambda x, y: (math.log(y), x / y)),
+    "xlog1py": (lambda x, y: x * math.log1p(y), lambda x, y: (math.log1p(y), x / (1 + y))),
+    "erfinv": (erfinv, lambda y: (math.sqrt(math.pi) / 2 * math.exp(erfinv(y) ** 2),)),
 }
 
 NAMES = sorted(PRIMITIVES)
