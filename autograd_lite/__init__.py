@@ -23,10 +23,12 @@ Contents:
 * `autograd_lite.optim` — `SGD`, `Adam`, and the `TrialAndError` baseline.
 * `autograd_lite.nn` — `Neuron`, `Layer`, `MLP` and losses; `autograd_lite.viz` —
   pictures of the graph.
-* `compile` — ``compile(output)`` records a graph once and replays it, guarded
+* `compile` — ``al.compile(output)`` records a graph once and replays it, guarded
   against a changed branch (`autograd_lite.replay`, `autograd_lite.guards`). Like
-  ``torch.compile``, it shares its name with a builtin: ``from autograd_lite
-  import *`` brings it in.
+  ``torch.compile``, it shares its name with a builtin, so ``from autograd_lite
+  import *`` leaves it out, as it leaves out ``al.sum``, ``al.abs`` and
+  ``al.round`` (the same functions as ``sum_``, ``abs_`` and ``round_``): a star
+  import shadows no builtin.
 * Errors (`autograd_lite.checks`): `NonFiniteGradientError` (a gradient became
   inf or nan), `BranchChangedError` (a replay would take another branch),
   `GradcheckError`; every other error is a builtin exception naming the operation.
@@ -118,7 +120,8 @@ from .higher import differentiate, push_forward
 from .numeric import GradcheckError, gradcheck, numeric_grad
 from .optim import SGD, Adam, TrialAndError
 from .primitives import PRIMITIVES, Primitive, primitive
-from .replay import Tape, compile
+from .replay import Tape
+from .replay import compile as compile  # not in __all__: a star import must not shadow the builtin
 from .tree import tree_flatten, tree_map, tree_unflatten
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which costs start-up time
@@ -126,6 +129,13 @@ if TYPE_CHECKING:
     from . import nn, viz
 
 __version__ = "0.1.0"
+
+# The spellings a PyTorch or JAX user types, beside the underscored names that never shadow a builtin. They
+# are module attributes, not in `__all__`: ``from autograd_lite import *`` shadows no builtin (nor does it
+# bring in `compile`, which shares its name with one; ``al.compile`` is the way to call it).
+sum = sum_
+abs = abs_
+round = round_
 
 
 def __getattr__(name: str) -> object:
@@ -160,7 +170,6 @@ __all__ = [
     "cbrt",
     "ceil",
     "clamp",
-    "compile",
     "copysign",
     "cos",
     "cosh",

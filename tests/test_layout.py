@@ -78,3 +78,23 @@ def test_importing_the_package_loads_no_heavy_module():
     )
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert loaded == ""
+
+
+def test_a_star_import_shadows_no_builtin():
+    """from autograd_lite import * brings in no name of a builtin (compile, sum, abs, round stay Python's)."""
+    import builtins
+
+    namespace = {}
+    exec("from autograd_lite import *", namespace)
+    shadowed = sorted(name for name in namespace if name != "__builtins__" and hasattr(builtins, name))
+    assert shadowed == []
+    exec("x = compile('1 + 1', '<s>', 'eval')", namespace)
+    assert eval(namespace["x"]) == 2
+
+
+def test_the_spellings_users_type_are_the_underscored_functions():
+    """al.sum, al.abs and al.round are sum_, abs_ and round_; al.compile is the replay compiler."""
+    import autograd_lite as al
+
+    assert al.sum is al.sum_ and al.abs is al.abs_ and al.round is al.round_
+    assert al.compile is al.replay.compile and al.sum([1.0, 2.0]) == 3.0
