@@ -39,69 +39,12 @@ import numbers
 import operator
 import threading
 
+from . import primitives as P
 from .checks import NonFiniteGradientError, checked_chain_rule, non_finite_result, real
 from .fast import EagerFunctions, Powers
 from .grad_mode import recording
-from .guards import Guard, forget, remember
-from .primitives import (
-    ABS,
-    ACOS,
-    ACOSH,
-    ADD,
-    ASIN,
-    ASINH,
-    ATAN,
-    ATANH,
-    CBRT,
-    CEIL,
-    COMMUTATIVE,
-    COS,
-    COSH,
-    DEG2RAD,
-    DIGAMMA,
-    DIV,
-    ERF,
-    ERFC,
-    ERFINV,
-    EXP,
-    EXP2,
-    EXPM1,
-    FLOOR,
-    FLOORDIV,
-    GAMMA,
-    LGAMMA,
-    LOG,
-    LOG1P,
-    LOG2,
-    LOG10,
-    LOG_SIGMOID,
-    LOGIT,
-    MOD,
-    MUL,
-    NEG,
-    POW,
-    RAD2DEG,
-    RELU,
-    SIGMOID,
-    SIGN,
-    SILU,
-    SIN,
-    SINC,
-    SINH,
-    SOFTPLUS,
-    SQRT,
-    STOP_GRADIENT,
-    SUB,
-    TAN,
-    TANH,
-    TRIGAMMA,
-    TRUNC,
-    Primitive,
-    elu_by,
-    flipped,
-    gelu_row,
-    leaky_relu_by,
-)  # fmt: skip
+from .guards import Compared, Guard, forget
+from .primitives import COMMUTATIVE, NEG, POW, STOP_GRADIENT, Primitive, elu_by, flipped, gelu_row, leaky_relu_by
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which costs start-up time
 if TYPE_CHECKING:  # names for annotations only: importing `typing` at run time costs start-up time
@@ -148,9 +91,9 @@ def evaluate(op: Primitive, xs: Sequence[float], derivatives: bool = True) -> tu
 
     Graph replay uses it too, so a replayed node fails exactly as an eager one would.
 
-    >>> evaluate(MUL, [3.0, 4.0])
+    >>> evaluate(P.MUL, [3.0, 4.0])
     (12.0, (4.0, 3.0))
-    >>> evaluate(SQRT, [0.0])        # an infinite derivative is stored, not raised
+    >>> evaluate(P.SQRT, [0.0])        # an infinite derivative is stored, not raised
     (0.0, (inf,))
     """
     out = op.value(*xs)
@@ -393,23 +336,6 @@ def _method(op: Primitive) -> Callable[[Value], Value]:
     return method
 
 
-def _comparison(compare: Callable[[Any, Any], bool], symbol: str) -> Callable[[Value, Value | float], bool]:
-    def method(self: Value, other: Value | float) -> bool:
-        if isinstance(other, Value):
-            right: Any = other._data
-        elif isinstance(other, numbers.Real):
-            right = other  # compared exactly, as Python compares numbers (no conversion to float)
-        else:
-            return NotImplemented  # type: ignore[no-any-return]  # lets Python try the other side
-        outcome = compare(self._data, right)
-        if recording():
-            remember(symbol, compare, (self, other), outcome)
-        return outcome
-
-    method.__doc__ = f"``self {symbol} other`` on the numbers; a bool, remembered while recording (replay guards)."
-    return method
-
-
 def _lost_derivative(kind: str) -> TypeError:
     return TypeError(
         f"{kind}() of a Value would lose its derivative: use v.item() (or v.data) for the number, "
@@ -422,7 +348,7 @@ def _lost_derivative(kind: str) -> TypeError:
 _one_pass = threading.RLock()
 
 
-class Value:
+class Value(Compared):
     """A real number that records the computation graph as you compute.
 
     ``Value(x)`` makes a leaf. Operators (``+ - * / **``, unary ``-``, ``abs``)
@@ -432,8 +358,9 @@ class Value:
 
     Equality and hashing are by identity, so Values can be keys of dicts and
     members of sets; compare numbers with ``<``, ``<=``, ``>``, ``>=`` (which
-    compare ``.data``). ``float(v)`` and ``int(v)`` raise, because the result
-    would silently lose the derivative: ask for ``v.item()`` instead.
+    compare ``.data`` and are remembered for replay: `autograd_lite.guards.Compared`).
+    ``float(v)`` and ``int(v)`` raise, because the result would silently lose
+    the derivative: ask for ``v.item()`` instead.
 
     >>> w = Value(2.0)
     >>> loss = (w * 3 - 5) ** 2
@@ -583,12 +510,12 @@ class Value:
 
     # -- operators: every one is a row of the table ----------------------------
 
-    __add__, __radd__ = _operator_pair(ADD)
-    __sub__, __rsub__ = _operator_pair(SUB)
-    __mul__, __rmul__ = _operator_pair(MUL)
-    __truediv__, __rtruediv__ = _operator_pair(DIV)
-    __mod__, __rmod__ = _operator_pair(MOD)
-    __floordiv__, __rfloordiv__ = _operator_pair(FLOORDIV)
+    __add__, __radd__ = _operator_pair(P.ADD)
+    __sub__, __rsub__ = _operator_pair(P.SUB)
+    __mul__, __rmul__ = _operator_pair(P.MUL)
+    __truediv__, __rtruediv__ = _operator_pair(P.DIV)
+    __mod__, __rmod__ = _operator_pair(P.MOD)
+    __floordiv__, __rfloordiv__ = _operator_pair(P.FLOORDIV)
 
     def __pow__(self, other: Value | float) -> Value:
         """``self ** other``: a plain-number exponent is a constant, a Value exponent an input."""
@@ -616,48 +543,48 @@ class Value:
         return self
 
     def __abs__(self) -> Value:
-        return UNARY[ABS](self)
+        return UNARY[P.ABS](self)
 
     # -- functions as methods: x.tan() is tan(x), one line each ----------------
 
-    exp = _method(EXP)
-    exp2 = _method(EXP2)
-    expm1 = _method(EXPM1)
-    log = _method(LOG)
-    log2 = _method(LOG2)
-    log10 = _method(LOG10)
-    log1p = _method(LOG1P)
-    sqrt = _method(SQRT)
-    cbrt = _method(CBRT)
-    deg2rad = _method(DEG2RAD)
-    rad2deg = _method(RAD2DEG)
-    sin = _method(SIN)
-    sinc = _method(SINC)
-    cos = _method(COS)
-    tan = _method(TAN)
-    asin = _method(ASIN)
-    acos = _method(ACOS)
-    atan = _method(ATAN)
-    tanh = _method(TANH)
-    sinh = _method(SINH)
-    cosh = _method(COSH)
-    asinh = _method(ASINH)
-    acosh = _method(ACOSH)
-    atanh = _method(ATANH)
-    erf = _method(ERF)
-    erfc = _method(ERFC)
-    erfinv = _method(ERFINV)
-    lgamma = _method(LGAMMA)
-    gamma = _method(GAMMA)
-    digamma = _method(DIGAMMA)
-    trigamma = _method(TRIGAMMA)
-    sign = _method(SIGN)
-    sigmoid = _method(SIGMOID)
-    logit = _method(LOGIT)
-    relu = _method(RELU)
-    softplus = _method(SOFTPLUS)
-    log_sigmoid = _method(LOG_SIGMOID)
-    silu = _method(SILU)
+    exp = _method(P.EXP)
+    exp2 = _method(P.EXP2)
+    expm1 = _method(P.EXPM1)
+    log = _method(P.LOG)
+    log2 = _method(P.LOG2)
+    log10 = _method(P.LOG10)
+    log1p = _method(P.LOG1P)
+    sqrt = _method(P.SQRT)
+    cbrt = _method(P.CBRT)
+    deg2rad = _method(P.DEG2RAD)
+    rad2deg = _method(P.RAD2DEG)
+    sin = _method(P.SIN)
+    sinc = _method(P.SINC)
+    cos = _method(P.COS)
+    tan = _method(P.TAN)
+    asin = _method(P.ASIN)
+    acos = _method(P.ACOS)
+    atan = _method(P.ATAN)
+    tanh = _method(P.TANH)
+    sinh = _method(P.SINH)
+    cosh = _method(P.COSH)
+    asinh = _method(P.ASINH)
+    acosh = _method(P.ACOSH)
+    atanh = _method(P.ATANH)
+    erf = _method(P.ERF)
+    erfc = _method(P.ERFC)
+    erfinv = _method(P.ERFINV)
+    lgamma = _method(P.LGAMMA)
+    gamma = _method(P.GAMMA)
+    digamma = _method(P.DIGAMMA)
+    trigamma = _method(P.TRIGAMMA)
+    sign = _method(P.SIGN)
+    sigmoid = _method(P.SIGMOID)
+    logit = _method(P.LOGIT)
+    relu = _method(P.RELU)
+    softplus = _method(P.SOFTPLUS)
+    log_sigmoid = _method(P.LOG_SIGMOID)
+    silu = _method(P.SILU)
 
     def gelu(self, approximate: str = "none") -> Value:
         """x·Φ(x) (exact, through erf), or its tanh form with ``approximate="tanh"``."""
@@ -672,23 +599,11 @@ class Value:
         return record_unary(leaky_relu_by(real(slope, "leaky_relu: slope")))(self)
 
     # ``math.floor(v)``, ``math.ceil(v)`` and ``math.trunc(v)`` record a node (slope 0), not a plain int.
-    __floor__ = _method(FLOOR)
-    __ceil__ = _method(CEIL)
-    __trunc__ = _method(TRUNC)
+    __floor__ = _method(P.FLOOR)
+    __ceil__ = _method(P.CEIL)
+    __trunc__ = _method(P.TRUNC)
 
     # -- behaving like a number ------------------------------------------------
-
-    __lt__ = _comparison(operator.lt, "<")
-    __le__ = _comparison(operator.le, "<=")
-    __gt__ = _comparison(operator.gt, ">")
-    __ge__ = _comparison(operator.ge, ">=")
-
-    def __bool__(self) -> bool:
-        """``v.data != 0``, remembered while recording like a comparison (``if v:`` takes a branch)."""
-        outcome = self._data != 0.0
-        if recording():
-            remember("!=", operator.ne, (self, 0.0), outcome)
-        return outcome
 
     # Converting to a plain number would drop the graph with no error; ask for .item().
     def __float__(self) -> float:
@@ -706,18 +621,6 @@ class Value:
     def __format__(self, spec: str) -> str:
         """Format the number: ``f"{loss:.4f}"`` (an empty spec gives the repr)."""
         return format(self._data, spec) if spec else repr(self)
-
-    def __round__(self, ndigits: int | None = None) -> float:
-        """``round(v, 3)``: the number, rounded; a plain number, remembered while recording as a replay guard.
-
-        Its slope is 0 wherever it is defined, so nothing is lost; a replay
-        whose rounded number comes out differently raises (``round_(v)``
-        records a node instead).
-        """
-        result = round(self._data, ndigits)
-        if recording():
-            remember("round", round, (self,) if ndigits is None else (self, ndigits), result)
-        return result
 
     def __repr__(self) -> str:
         return f"Value(data={self._data!r}, grad={self._grad!r})"

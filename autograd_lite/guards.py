@@ -32,15 +32,18 @@ What a Value keeps is bounded and scoped:
 
 from __future__ import annotations
 
+import numbers
 import operator
 import weakref
+
+from .grad_mode import recording
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which costs start-up time
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
     from typing import Any
 
-__all__ = ["Guard", "forget", "guards_of", "remember"]
+__all__ = ["Compared", "Guard", "forget", "guards_of", "remember"]
 
 # The comparisons a bound can be read from, by symbol: (the bound is below the number when the
 # comparison holds, strictly). ``v > c`` true: c < v, a strict lower bound; false: v ≤ c, an upper one.
@@ -100,6 +103,67 @@ class Guard:
     def __reduce__(self) -> tuple[Any, ...]:
         # A pickle holds the Values themselves: a weak reference cannot be pickled.
         return Guard, (self.symbol, self.test, self.values() or (), self.outcome)
+
+
+class Compared:
+    """The comparisons of `autograd_lite.engine.Value` (a base class): plain bools, remembered while recording.
+
+    ``a < b`` compares the numbers exactly, as Python compares numbers (no
+    conversion to float: ``Value(2.0) < 10**400`` is True), and returns a bool;
+    while recording it is remembered as a guard on the Values compared.
+    ``if v:`` is ``v.data != 0``, and ``round(v)`` gives a plain number; both
+    are remembered the same way.
+    """
+
+    __slots__ = ()
+    _data: float
+
+    def _compare(self, symbol: str, test: Callable[[Any, Any], bool], other: object) -> bool:
+        if isinstance(other, Compared):
+            right: Any = other._data
+        elif isinstance(other, numbers.Real):
+            right = other
+        else:
+            return NotImplemented  # type: ignore[no-any-return]  # lets Python try the other side
+        outcome = test(self._data, right)
+        if recording():
+            remember(symbol, test, (self, other), outcome)
+        return outcome
+
+    def __lt__(self, other: object) -> bool:
+        """``self < other`` on the numbers; a bool, remembered while recording."""
+        return self._compare("<", operator.lt, other)
+
+    def __le__(self, other: object) -> bool:
+        """``self <= other`` on the numbers; a bool, remembered while recording."""
+        return self._compare("<=", operator.le, other)
+
+    def __gt__(self, other: object) -> bool:
+        """``self > other`` on the numbers; a bool, remembered while recording."""
+        return self._compare(">", operator.gt, other)
+
+    def __ge__(self, other: object) -> bool:
+        """``self >= other`` on the numbers; a bool, remembered while recording."""
+        return self._compare(">=", operator.ge, other)
+
+    def __bool__(self) -> bool:
+        """``v.data != 0``, remembered while recording like a comparison (``if v:`` takes a branch)."""
+        outcome = self._data != 0.0
+        if recording():
+            remember("!=", operator.ne, (self, 0.0), outcome)
+        return outcome
+
+    def __round__(self, ndigits: int | None = None) -> float:
+        """``round(v, 3)``: the number, rounded; a plain number, remembered while recording as a replay guard.
+
+        Its slope is 0 wherever it is defined, so nothing is lost; a replay
+        whose rounded number comes out differently raises (``round_(v)``
+        records a node instead).
+        """
+        result = round(self._data, ndigits)
+        if recording():
+            remember("round", round, (self,) if ndigits is None else (self, ndigits), result)
+        return result
 
 
 def guards_of(node: Any) -> list[Guard]:
@@ -182,5 +246,3 @@ def _same_operands(a: Guard, b: Guard) -> bool:
     return all(p is q if hasattr(p, "_record_row") or hasattr(q, "_record_row") else p == q for p, q in zip(x, y))
 
 
-#: The test of ``if v:``, remembered as ``v != 0``.
-truth = operator.ne
