@@ -1,6 +1,7 @@
 """The whole of math, differentiable: accuracy, precision, conventions at jumps, infinite slopes, user rows."""
 
 import math
+import pickle
 
 import pytest
 from hypothesis import given
@@ -233,6 +234,13 @@ def test_a_user_row_works_everywhere_a_builtin_row_does():
     assert tape.forward() == pytest.approx(2 * math.tanh(0.1))
     assert "my_tanh" in al.viz.to_text(my_tanh(x))
     assert al.gradcheck(lambda a, b: my_mul(my_tanh(a), b), 0.3, -1.2, order=2)
+    t = math.tanh(0.3)
+    h = al.hessian(lambda a, b: my_mul(my_tanh(a), b), argnums=(0, 1))(0.3, -1.2)
+    assert h[0] == pytest.approx([-1.2 * -2 * t * (1 - t * t), 1 - t * t], rel=1e-12)
+    assert h[1] == pytest.approx([1 - t * t, 0.0], rel=1e-12)
+    assert "my_tanh" in al.explain(my_tanh(Value(0.5)))
+    copied = pickle.loads(pickle.dumps(my_mul(my_tanh(x), y)))
+    assert copied.op is my_mul.primitive and copied.parents[0].op is my_tanh.primitive
 
 
 def test_a_user_row_with_plain_math_derivatives_serves_first_order_only():
