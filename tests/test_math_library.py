@@ -238,7 +238,7 @@ def test_a_user_row_works_everywhere_a_builtin_row_does():
     h = al.hessian(lambda a, b: my_mul(my_tanh(a), b), argnums=(0, 1))(0.3, -1.2)
     assert h[0] == pytest.approx([-1.2 * -2 * t * (1 - t * t), 1 - t * t], rel=1e-12)
     assert h[1] == pytest.approx([1 - t * t, 0.0], rel=1e-12)
-    assert "my_tanh" in al.explain(my_tanh(Value(0.5)))
+    assert "my_tanh" in str(al.explain(my_tanh(Value(0.5))))
     copied = pickle.loads(pickle.dumps(my_mul(my_tanh(x), y)))
     assert copied.op is my_mul.primitive and copied.parents[0].op is my_tanh.primitive
 
