@@ -1,6 +1,6 @@
-"""A Griffe extension for the docs site: what the API reference shows.
+"""A Griffe extension for the docs site: what the API reference shows, and links between its entries.
 
-Two things, done once the package is loaded (after `doctest_fences`):
+Three things, done once the package is loaded (after `doctest_fences`):
 
 1. *What is public.* An object is shown when its module exports it (its
    ``__all__``) and it is not one of the `INTERNAL` names, which a module
@@ -12,13 +12,25 @@ Two things, done once the package is loaded (after `doctest_fences`):
    a docstring and a signature, and it is documented as that. Likewise a
    ``property(...)`` call, a slot whose docstring is in a ``__slots__`` dict,
    and an attribute documented by ``#:`` comment lines just above it.
+3. *Cross-references.* A name in single backticks (``Value``, ``grad``,
+   ``Tape.source``, ``autograd_lite.engine``) that resolves, where the
+   docstring is, to an object the site documents becomes a link to its entry.
+   Anything else (a parameter, an internal helper, ``math``) stays code, so a
+   strict build never meets a link without a target.
+
+What the site documents is read from the pages themselves: every ``::: name``
+line under ``docs/api``, with ``members: false`` meaning that entry alone.
 """
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 
 import griffe
+
+PAGES = Path(__file__).resolve().parent / "api"
 
 #: Names a module's ``__all__`` exports for the rest of the package: the site does not show them.
 INTERNAL: dict[str, set[str]] = {
@@ -28,6 +40,25 @@ INTERNAL: dict[str, set[str]] = {
     },
     "autograd_lite.functions": {"as_list"},
 }
+
+# `name`, `name()` or `dotted.name`, in single backticks, not already the text of a link.
+_BACKTICKED = re.compile(r"(?<![`\w\[])`(?P<name>[A-Za-z_][\w.]*?)(?P<call>\(\))?`(?![`\w])")
+
+
+def documented_entries(pages: Path = PAGES) -> dict[str, bool]:
+    """Every ``::: identifier`` of the API pages, and whether its members are shown too (not ``members: false``)."""
+    entries: dict[str, bool] = {}
+    for page in sorted(pages.glob("*.md")):
+        identifier = None
+        for line in page.read_text(encoding="utf-8").splitlines():
+            if line.startswith("::: "):
+                identifier = line[4:].strip()
+                entries[identifier] = True
+            elif identifier and line.startswith(" ") and line.split() == ["members:", "false"]:
+                entries[identifier] = False
+            elif not line.startswith(" "):
+                identifier = None
+    return entries
 
 
 def is_public(obj: griffe.Object | griffe.Alias) -> bool:
@@ -114,8 +145,65 @@ def document_comments(attribute: griffe.Attribute, loader: griffe.GriffeLoader) 
         attribute.docstring = docstring(" ".join(comments), attribute, loader)
 
 
+def _final(obj: griffe.Object | griffe.Alias) -> griffe.Object:
+    return obj.final_target if obj.is_alias else obj  # type: ignore[return-value]
+
+
+class Linker:
+    """Turns backticked names into links to the entries the site has."""
+
+    def __init__(self, package: griffe.Module, entries: dict[str, bool]) -> None:
+        self.package, self.entries = package, entries
+
+    def find(self, scope: griffe.Object, name: str) -> griffe.Object | None:
+        """The object `name` means where `scope`'s docstring is, or None."""
+        head, *rest = name.split(".")
+        try:
+            path = scope.resolve(head)
+        except griffe.NameResolutionError:
+            if head != self.package.name:
+                return None
+            path = head
+        try:
+            target = _final(self.package.modules_collection.get_member(path))
+            for part in rest:
+                target = _final(target.members[part])
+            return target
+        except (KeyError, ValueError, griffe.AliasResolutionError, griffe.CyclicAliasError):
+            return None
+
+    def has_entry(self, obj: griffe.Object) -> bool:
+        """Whether the site renders `obj` under its own path."""
+        node: griffe.Object | None = obj
+        while node is not None:
+            if node.path in self.entries and (node is obj or self.entries[node.path]):
+                return True
+            described = node.has_docstring or ((node.is_class or node.is_module) and node.has_docstrings)
+            if not (node.is_public and described):
+                return False
+            node = node.parent
+        return False
+
+    def link(self, scope: griffe.Object, text: str) -> str:
+        """`text` (Markdown) with each backticked name that has an entry made a link to it; code blocks untouched."""
+        out, fenced = [], False
+        for line in text.split("\n"):
+            if line.lstrip().startswith("```"):
+                fenced = not fenced
+            if not fenced:
+                line = _BACKTICKED.sub(lambda m: self._reference(scope, m), line)
+            out.append(line)
+        return "\n".join(out)
+
+    def _reference(self, scope: griffe.Object, match: re.Match[str]) -> str:
+        target = self.find(scope, match["name"])
+        if target is None or not self.has_entry(target):
+            return match[0]
+        return f"[{match[0]}][{target.path}]"
+
+
 class PublicApi(griffe.Extension):
-    """Decide what the site shows, and document run-time methods (see the module)."""
+    """Decide what the site shows, document run-time methods, and link backticked names (see the module)."""
 
     def on_package(self, *, pkg: griffe.Module, loader: griffe.GriffeLoader, **kwargs: Any) -> None:
         inspected: dict[str, griffe.Module] = {}
@@ -130,3 +218,7 @@ class PublicApi(griffe.Extension):
             for member in obj.members.values():
                 if member.is_alias:
                     member.public = False
+        linker = Linker(pkg, documented_entries())
+        for obj in everything:
+            if obj.docstring is not None:
+                obj.docstring.value = linker.link(obj, obj.docstring.value)
