@@ -15,8 +15,9 @@ Three things, done once the package is loaded (after `doctest_fences`):
 3. *Cross-references.* A name in single backticks (``Value``, ``grad``,
    ``Tape.source``, ``autograd_lite.engine``) that resolves, where the
    docstring is, to an object the site documents becomes a link to its entry.
-   Anything else (a parameter, an internal helper, ``math``) stays code, so a
-   strict build never meets a link without a target.
+   Anything else (a parameter, an internal helper, ``math``, “Python's
+   ``compile``”) stays code, so a strict build never meets a link without a
+   target.
 
 What the site documents is read from the pages themselves: every ``::: name``
 line under ``docs/api``, with ``members: false`` meaning that entry alone.
@@ -41,8 +42,9 @@ INTERNAL: dict[str, set[str]] = {
     "autograd_lite.functions": {"as_list"},
 }
 
-# `name`, `name()` or `dotted.name`, in single backticks, not already the text of a link.
-_BACKTICKED = re.compile(r"(?<![`\w\[])`(?P<name>[A-Za-z_][\w.]*?)(?P<call>\(\))?`(?![`\w])")
+# `name`, `name()` or `dotted.name`, in single backticks, not already the text of a link, and not Python's
+# own (“Python's `compile`” is the builtin, even in a module whose `compile` is another function).
+_BACKTICKED = re.compile(r"(?<![`\w\[])(?<!Python's )`(?P<name>[A-Za-z_][\w.]*?)(?P<call>\(\))?`(?![`\w])")
 
 
 def documented_entries(pages: Path = PAGES) -> dict[str, bool]:
@@ -145,6 +147,14 @@ def document_comments(attribute: griffe.Attribute, loader: griffe.GriffeLoader) 
         attribute.docstring = docstring(" ".join(comments), attribute, loader)
 
 
+def parameters_of(obj: griffe.Object) -> set[str]:
+    """The parameter names of a function, or of a class's ``__init__``."""
+    function = obj.members.get("__init__") if obj.is_class else obj
+    if function is None or function.is_alias or not function.is_function:
+        return set()
+    return {parameter.name for parameter in function.parameters}  # type: ignore[union-attr]
+
+
 def _final(obj: griffe.Object | griffe.Alias) -> griffe.Object:
     return obj.final_target if obj.is_alias else obj  # type: ignore[return-value]
 
@@ -156,8 +166,10 @@ class Linker:
         self.package, self.entries = package, entries
 
     def find(self, scope: griffe.Object, name: str) -> griffe.Object | None:
-        """The object `name` means where `scope`'s docstring is, or None."""
+        """The object `name` means where `scope`'s docstring is, or None (a parameter of `scope` is no object)."""
         head, *rest = name.split(".")
+        if head in parameters_of(scope):
+            return None
         try:
             path = scope.resolve(head)
         except griffe.NameResolutionError:
