@@ -143,10 +143,16 @@ def test_draw_graph_prints_the_tree_and_the_gradients(tmp_path):
     assert "Saved the picture" in out or "apt-get install graphviz" in out
 
 
-def test_curve_fit_reaches_the_published_puromycin_fit_with_fewer_evaluations():
-    """curve_fit.py: every exact-derivative method reaches Vmax ≈ 212.7, K ≈ 0.0641; BFGS needs fewer calls of f."""
+@pytest.fixture(scope="module")
+def curve_fit_output():
+    """What examples/curve_fit.py prints (run once for the tests below)."""
     pytest.importorskip("scipy", reason="curve_fit.py compares with scipy: the scipy extra")
-    out = run_example("curve_fit.py")
+    return run_example("curve_fit.py")
+
+
+def test_curve_fit_reaches_the_published_puromycin_fit_with_fewer_evaluations(curve_fit_output):
+    """curve_fit.py: every exact-derivative method reaches Vmax ≈ 212.7, K ≈ 0.0641; BFGS needs fewer calls of f."""
+    out = curve_fit_output
     rows = {
         m.group(1).strip(): (float(m.group(2)), float(m.group(3)), int(m.group(4)))
         for m in re.finditer(r"^  (\S.{25}) +(\d+\.\d+) +(\d\.\d+) +\d+\.\d+ +(\d+)", out, re.M)
@@ -157,6 +163,56 @@ def test_curve_fit_reaches_the_published_puromycin_fit_with_fewer_evaluations():
         assert f"{vmax:.3g} {k:.3g}" == "213 0.0641", (name, vmax, k)
     assert rows["BFGS, exact gradient"][2] < rows["BFGS, finite differences"][2]
     assert "CHECK FAILED" not in out
+
+
+CURVE_FIT_ROW = re.compile(
+    r"^  (?P<method>\S.*?\S) +(?P<vmax>\d+\.\d+) +(?P<k>\d\.\d+) +(?P<rss>\d+\.\d+) +(?P<f>\d+)"
+    r" +(?P<g>\d+|\(in f\)) +(?P<hp>\d+)  (?P<converged>yes|no: .+)$",
+    re.M,
+)
+
+
+def curve_fit_rows(text):
+    """method -> its row of curve_fit.py's table, as a dict of the columns' text."""
+    return {m["method"]: m.groupdict() for m in CURVE_FIT_ROW.finditer(text)}
+
+
+def readme_curve_fit():
+    """The README's quote of curve_fit.py: the scipy version it names, its table, and the sentence after it."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("`examples/curve_fit.py` fits")
+    quote = re.compile(r"Its real output, with scipy (\d+\.\d+) .*?:\n\n```\n(.*?)```\n\n(.*?)\n", re.S)
+    m = quote.match(readme, readme.index("Its real output", start))
+    assert m, "README: the curve_fit.py quote is not where it was"
+    return m.group(1), m.group(2), m.group(3)
+
+
+def test_readme_quotes_the_fits_curve_fit_prints(curve_fit_output):
+    """README: the curve-fit table has the methods the example prints, with the same fits (numbers of our own)."""
+    _, table, _ = readme_curve_fit()
+    quoted, printed = curve_fit_rows(table), curve_fit_rows(curve_fit_output)
+    assert list(quoted) == list(printed) and len(printed) == 5
+    for method, row in printed.items():
+        assert (quoted[method]["vmax"], quoted[method]["k"], quoted[method]["rss"]) == (
+            row["vmax"], row["k"], row["rss"]
+        ), method
+    assert quoted["Adam, exact gradient"] == printed["Adam, exact gradient"]  # no scipy in it: every column
+
+
+def test_readme_quotes_the_evaluation_counts_curve_fit_prints(curve_fit_output):
+    """README: every column of the curve-fit table, and the counts in the sentence after it, are the example's."""
+    import scipy
+
+    version, table, sentence = readme_curve_fit()
+    installed = ".".join(scipy.__version__.split(".")[:2])
+    if installed != version:
+        pytest.skip(f"the README quotes a run with scipy {version}, this is scipy {installed}: scipy's counts differ")
+    printed = curve_fit_rows(curve_fit_output)
+    assert curve_fit_rows(table) == printed, "README: rerun python examples/curve_fit.py and quote its table"
+    counts = re.search(r"exact gradient needs (\d+) function evaluations; on its own finite differences, (\d+),",
+                       sentence)
+    assert counts, sentence
+    assert counts.groups() == (printed["BFGS, exact gradient"]["f"], printed["BFGS, finite differences"]["f"])
 
 
 def test_custom_primitive_computes_the_greeks_both_ways():
