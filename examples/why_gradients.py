@@ -1,7 +1,6 @@
 """Why gradients win: gradient descent against trial and error, with numbers.
 
-Run it:  python examples/why_gradients.py [--sizes 1,2,10,100,1000] [--budget 3]
-                                          [--png examples/pictures/why_gradients.png]
+Run it:  python examples/why_gradients.py [--sizes 1,2,10,100,1000] [--budget 3] [--png why_gradients.png]
 
 Part 1 fits N parameters by least squares, loss(w) = Σⱼ cⱼ·(wⱼ − tⱼ)², three ways:
 
@@ -20,8 +19,8 @@ Part 2 is a badly scaled bowl, loss = ½(x² + 50y²): steep across, shallow
 along. Plain gradient descent bounces from wall to wall (zig-zags) and creeps
 along the floor; momentum and Adam move along the valley.
 
-Pictures are drawn in the terminal, and saved as a PNG when matplotlib is
-installed (pip install '.[plot]').
+Pictures are drawn in the terminal; with ``--png PATH`` they are also saved
+there as a PNG, which needs matplotlib (pip install '.[plot]').
 """
 
 from __future__ import annotations
@@ -257,14 +256,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1,2,10,100,1000", help="comma-separated numbers of parameters")
     parser.add_argument("--budget", type=float, default=3.0, help="seconds each method may run per size")
-    parser.add_argument("--png", help="also save the picture here (needs matplotlib)")
-    parser.add_argument("--no-png", action="store_true", help="draw in the terminal only (the default)")
+    parser.add_argument("--png", metavar="PATH", help="also save the picture here as a PNG (needs matplotlib)")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
 
     results = scaling_table(sizes, args.budget)
     paths = zigzag()
-    if args.png and not args.no_png:
+    if args.png:
         save_png(args.png, results, paths)
     return 0
 

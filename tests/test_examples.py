@@ -67,7 +67,7 @@ def table_rows(out):
 def test_why_gradients_counts_evaluations():
     """why_gradients.py: gradients cost 1 forward + 1 backward per step; the others 2N and N+1..2N+1 forward passes."""
     sizes = [1, 2, 10, 30]
-    out = run_example("why_gradients.py", "--sizes", ",".join(map(str, sizes)), "--budget", "20", "--no-png")
+    out = run_example("why_gradients.py", "--sizes", ",".join(map(str, sizes)), "--budget", "20")
     rows = table_rows(out)
     assert len(rows) == 3 * len(sizes)
     for n in sizes:
@@ -85,7 +85,7 @@ def test_why_gradients_counts_evaluations():
 
 def test_why_gradients_shows_the_zigzag():
     """why_gradients.py: plain descent flips direction across the valley every step; momentum and Adam much less."""
-    out = run_example("why_gradients.py", "--sizes", "1", "--no-png")
+    out = run_example("why_gradients.py", "--sizes", "1")
     flips = {m.group(1): int(m.group(2)) for m in re.finditer(r"^\s+(\w[\w .()]+?)\s{2,}(\d+)\s+\d+$", out, re.M)}
     gd = next(v for k, v in flips.items() if k.startswith("gradient descent"))
     momentum = next(v for k, v in flips.items() if k.startswith("momentum"))
@@ -95,7 +95,7 @@ def test_why_gradients_shows_the_zigzag():
 
 def test_landscape_walks_downhill_to_two():
     """landscape.py: slopes negative left of w = 2, and the path ends near 2."""
-    out = run_example("landscape.py", "--no-png")
+    out = run_example("landscape.py")
     steps = re.findall(r"^\s+\d+\s+(-?\d\.\d+)\s+(\d+\.\d+)\s+([+-]\d+\.\d+)", out, re.M)
     assert len(steps) == 13
     ws = [float(w) for w, _, _ in steps]
