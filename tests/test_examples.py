@@ -3,6 +3,7 @@
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -135,12 +136,32 @@ def test_moons_reaches_full_training_accuracy():
     assert "Decision boundary" in out and out.count("o") > 40 and out.count("x") > 40
 
 
-def test_draw_graph_prints_the_tree_and_the_gradients(tmp_path):
-    """draw_graph.py: the neuron's gradients are the textbook ones; a picture is drawn when Graphviz is there."""
-    out = run_example("draw_graph.py", "--out", str(tmp_path / "neuron.svg"))
+def test_draw_graph_prints_the_tree_and_the_gradients():
+    """draw_graph.py: the neuron's gradients are the textbook ones; the hint names a path outside the repository's."""
+    out = run_example("draw_graph.py")
     assert "gradients: {'x1': -1.5, 'x2': 0.5, 'w1': 1.0, 'w2': 0.0, 'b': 0.5}" in out
     assert out.splitlines()[0].startswith("tanh  data=0.7071  grad=1")
-    assert "Saved the picture" in out or "apt-get install graphviz" in out
+    assert "pass --out neuron.png" in out and "examples/pictures" not in out  # not the committed picture
+
+
+def test_draw_graph_draws_the_picture_with_graphviz(tmp_path):
+    """draw_graph.py --out PATH: with Graphviz there, the picture is saved and the script succeeds."""
+    if shutil.which("dot") is None:
+        pytest.skip("Graphviz is not installed")
+    picture = tmp_path / "neuron.svg"
+    out = run_example("draw_graph.py", "--out", str(picture))
+    assert f"Saved the picture to {picture}" in out and picture.read_text().lstrip().startswith("<?xml")
+
+
+def test_draw_graph_fails_clearly_without_graphviz(tmp_path):
+    """draw_graph.py --out PATH without Graphviz: the tree is printed, then status 1 and how to install it."""
+    environment = {**os.environ, "PYTHONPATH": str(ROOT), "PATH": str(tmp_path)}  # no dot on this PATH
+    result = subprocess.run([sys.executable, str(EXAMPLES / "draw_graph.py"), "--out", str(tmp_path / "neuron.svg")],
+                            capture_output=True, text=True, timeout=300, check=False, env=environment)
+    assert result.returncode == 1
+    assert "gradients: {'x1': -1.5" in result.stdout
+    assert "no picture drawn" in result.stderr and "apt-get install graphviz" in result.stderr
+    assert not (tmp_path / "neuron.svg").exists()
 
 
 @pytest.fixture(scope="module")
