@@ -88,15 +88,17 @@ def save_png(filename: str, grid: list[float], heights: list[float], path: list[
         return
     fig, ax = plt.subplots(figsize=(7, 4.2))
     ax.plot(grid, heights, color="0.3", label="loss(w)")
+    # The tangents over the loss curve, the path over them. The tangent at the bottom (w = 2) is flat at loss 0:
+    # the y axis starts a little below 0 so that it is not drawn on the frame.
     for w in slopes_at:
         xs, ys = tangent(w, 0.6)
-        ax.plot(xs, ys, color="tab:orange", linewidth=2)
-    ax.plot([], [], color="tab:orange", linewidth=2, label="slope at w = 0, 2, 4")
-    ax.plot(path, [loss_and_slope(w)[0] for w in path], "o-", color="tab:blue", markersize=4,
+        ax.plot(xs, ys, color="tab:orange", linewidth=2.5, zorder=3)
+    ax.plot([], [], color="tab:orange", linewidth=2.5, label="slope at w = 0, 2, 4")
+    ax.plot(path, [loss_and_slope(w)[0] for w in path], "o-", color="tab:blue", markersize=4, zorder=4,
             label="gradient descent from w = -0.5")
     ax.set_xlabel("w")
     ax.set_ylabel("mean squared error")
-    ax.set_ylim(0, 30)
+    ax.set_ylim(-1.5, 30)
     ax.set_title("Line fit y = w·x: the loss landscape and the descent path")
     ax.legend()
     save(plt, fig, filename)
