@@ -1,8 +1,13 @@
 """A Griffe extension for the docs site: show the doctest examples of docstrings as Python code.
 
 Docstrings keep their examples as plain ``>>>`` lines, which the test suite runs.
-Rendered as Markdown, those lines would read as prose (and ``[[1.0, 2.0]]`` as a
-link); this wraps each run of them, with its expected output, in a code fence.
+Rendered as Markdown, those lines would read as prose (``>>>`` as a nested
+quote, and ``[[1.0, 2.0]]`` as a link); this wraps each run of them, with its
+expected output, in a code fence.
+
+It works on the whole package once it is loaded (Griffe's ``on_package``), the
+package's own docstring included: the per-object event, ``on_object``, is not
+fired for the package itself.
 """
 
 from __future__ import annotations
@@ -13,10 +18,15 @@ import griffe
 
 
 def fence_doctests(text: str) -> str:
-    """`text` with every doctest example (prompt lines and their output) inside a pycon code fence."""
-    lines, out, inside = text.split("\n"), [], False
+    """`text` with every doctest example (prompt lines and their output) inside a pycon code fence.
+
+    Examples already inside a fence are left as they are.
+    """
+    lines, out, inside, fenced = text.split("\n"), [], False, False
     for line in lines:
-        if line.lstrip().startswith(">>>") and not inside:
+        if line.lstrip().startswith("```") and not inside:
+            fenced = not fenced
+        elif line.lstrip().startswith(">>>") and not inside and not fenced:
             out.append("```pycon")
             inside = True
         elif inside and not line.strip():
@@ -28,9 +38,19 @@ def fence_doctests(text: str) -> str:
     return "\n".join(out)
 
 
-class DoctestFences(griffe.Extension):
-    """Fence the doctests of every object's docstring as it is loaded."""
+def objects_of(obj: griffe.Object) -> list[griffe.Object]:
+    """`obj` and everything defined in it, at any depth (not what it imports)."""
+    found = [obj]
+    for member in obj.members.values():
+        if not member.is_alias:
+            found.extend(objects_of(member))  # type: ignore[arg-type]
+    return found
 
-    def on_object(self, *, obj: griffe.Object, **kwargs: Any) -> None:
-        if obj.docstring is not None:
-            obj.docstring.value = fence_doctests(obj.docstring.value)
+
+class DoctestFences(griffe.Extension):
+    """Fence the doctests of every docstring of a package, the package's own included."""
+
+    def on_package(self, *, pkg: griffe.Module, **kwargs: Any) -> None:
+        for obj in objects_of(pkg):
+            if obj.docstring is not None:
+                obj.docstring.value = fence_doctests(obj.docstring.value)

@@ -17,7 +17,7 @@ We fit it four ways and count what each costs:
    Hessian-vector product (``hessian_vector_product(f)``);
 4. scipy's BFGS on its own finite-difference gradient (no ``jac``).
 
-Run:  python examples/curve_fit.py [--png examples/pictures/curve_fit.png]   (scipy: pip install '.[scipy]')
+Run:  python examples/curve_fit.py [--png curve_fit.png]   (scipy: pip install '.[scipy]')
 """
 
 from __future__ import annotations

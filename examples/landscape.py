@@ -1,6 +1,6 @@
 """The loss landscape of the line fit, and the path gradient descent takes across it.
 
-Run it:  python examples/landscape.py [--png examples/pictures/landscape.png]
+Run it:  python examples/landscape.py [--png landscape.png]
 
 For y = w·x and the points (1, 2), (2, 4), (3, 6), the loss (mean squared
 error) is a function of the one number w: a valley with its bottom at w = 2.
@@ -8,8 +8,8 @@ Standing anywhere on it, the slope says which way is downhill. Gradient
 descent steps against the slope, w ← w − lr·slope: big steps where the valley
 is steep, smaller ones as it flattens near the bottom.
 
-The picture is drawn in the terminal, and also saved as a PNG when
-matplotlib is installed (pip install '.[plot]').
+The picture is drawn in the terminal; with ``--png PATH`` it is also saved
+there as a PNG, which needs matplotlib (pip install '.[plot]').
 """
 
 from __future__ import annotations
@@ -52,8 +52,7 @@ def tangent(w: float, half_width: float = 0.5) -> tuple[list[float], list[float]
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--png", help="also save the picture here (needs matplotlib)")
-    parser.add_argument("--no-png", action="store_true", help="draw in the terminal only (the default)")
+    parser.add_argument("--png", metavar="PATH", help="also save the picture here as a PNG (needs matplotlib)")
     args = parser.parse_args(argv)
 
     grid = [W_RANGE[0] + k * (W_RANGE[1] - W_RANGE[0]) / 120 for k in range(121)]
@@ -78,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     print("\nThe slope is negative left of the bottom (so w moves right) and positive right of it;")
     print(f"its size shrinks near w = 2, and so do the steps. After {len(path) - 1} steps w = {path[-1]:.5f}.")
 
-    if args.png and not args.no_png:
+    if args.png:
         save_png(args.png, grid, heights, path, slopes_at)
     return 0
 
@@ -89,15 +88,17 @@ def save_png(filename: str, grid: list[float], heights: list[float], path: list[
         return
     fig, ax = plt.subplots(figsize=(7, 4.2))
     ax.plot(grid, heights, color="0.3", label="loss(w)")
+    # The tangents over the loss curve, the path over them. The tangent at the bottom (w = 2) is flat at loss 0:
+    # the y axis starts a little below 0 so that it is not drawn on the frame.
     for w in slopes_at:
         xs, ys = tangent(w, 0.6)
-        ax.plot(xs, ys, color="tab:orange", linewidth=2)
-    ax.plot([], [], color="tab:orange", linewidth=2, label="slope at w = 0, 2, 4")
-    ax.plot(path, [loss_and_slope(w)[0] for w in path], "o-", color="tab:blue", markersize=4,
+        ax.plot(xs, ys, color="tab:orange", linewidth=2.5, zorder=3)
+    ax.plot([], [], color="tab:orange", linewidth=2.5, label="slope at w = 0, 2, 4")
+    ax.plot(path, [loss_and_slope(w)[0] for w in path], "o-", color="tab:blue", markersize=4, zorder=4,
             label="gradient descent from w = -0.5")
     ax.set_xlabel("w")
     ax.set_ylabel("mean squared error")
-    ax.set_ylim(0, 30)
+    ax.set_ylim(-1.5, 30)
     ax.set_title("Line fit y = w·x: the loss landscape and the descent path")
     ax.legend()
     save(plt, fig, filename)

@@ -10,6 +10,7 @@ and checks that its text outputs are still the ones saved.
 
 from __future__ import annotations
 
+import hashlib
 import sys
 from pathlib import Path
 
@@ -113,23 +114,46 @@ print("predictions:", [1 if net(x).data > 0 else -1 for x, _ in xor], "targets:"
 ]
 
 
+def cell_ids(cells: list[tuple[str, str]]) -> list[str]:
+    """A stable id per cell, from its kind and text, so that rewriting an unchanged tutorial changes nothing.
+
+    (nbformat would draw random ones.) An edited cell gets a new id, the others
+    keep theirs; a repeated cell is told apart by a count.
+    """
+    ids: list[str] = []
+    seen: dict[str, int] = {}
+    for kind, text in cells:
+        base = hashlib.sha256(f"{kind}\n{text}".encode()).hexdigest()[:12]
+        seen[base] = seen.get(base, 0) + 1
+        ids.append(base if seen[base] == 1 else f"{base}-{seen[base]}")
+    return ids
+
+
 def build() -> object:
+    """The notebook of CELLS, not yet run: the same object, ids included, every time."""
     import nbformat
 
     notebook = nbformat.v4.new_notebook()
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     notebook.cells = [
-        nbformat.v4.new_markdown_cell(text) if kind == "markdown" else nbformat.v4.new_code_cell(text)
-        for kind, text in CELLS
+        nbformat.v4.new_markdown_cell(text, id=cell_id) if kind == "markdown"
+        else nbformat.v4.new_code_cell(text, id=cell_id)
+        for (kind, text), cell_id in zip(CELLS, cell_ids(CELLS))
     ]
     return notebook
 
 
 def run(notebook: object, cwd: Path) -> object:
-    """Execute `notebook` from a clean kernel (nbclient), failing on any error."""
+    """Execute `notebook` from a clean kernel (nbclient), failing on any error.
+
+    No timings are recorded in the cells' metadata, so that the saved notebook
+    depends only on the cells and what they print and show.
+    """
     from nbclient import NotebookClient
 
-    NotebookClient(notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(cwd)}}).execute()
+    NotebookClient(
+        notebook, timeout=120, kernel_name="python3", record_timing=False, resources={"metadata": {"path": str(cwd)}}
+    ).execute()
     return notebook
 
 

@@ -1,7 +1,6 @@
 """Why gradients win: gradient descent against trial and error, with numbers.
 
-Run it:  python examples/why_gradients.py [--sizes 1,2,10,100,1000] [--budget 3]
-                                          [--png examples/pictures/why_gradients.png]
+Run it:  python examples/why_gradients.py [--sizes 1,2,10,100,1000] [--budget 3] [--png why_gradients.png]
 
 Part 1 fits N parameters by least squares, loss(w) = Σⱼ cⱼ·(wⱼ − tⱼ)², three ways:
 
@@ -20,8 +19,8 @@ Part 2 is a badly scaled bowl, loss = ½(x² + 50y²): steep across, shallow
 along. Plain gradient descent bounces from wall to wall (zig-zags) and creeps
 along the floor; momentum and Adam move along the valley.
 
-Pictures are drawn in the terminal, and saved as a PNG when matplotlib is
-installed (pip install '.[plot]').
+Pictures are drawn in the terminal; with ``--png PATH`` they are also saved
+there as a PNG, which needs matplotlib (pip install '.[plot]').
 """
 
 from __future__ import annotations
@@ -206,6 +205,13 @@ def reversals(path: Path, steps: int = 50) -> int:
     return sum(1 for a, b in pairwise(dy) if a * b < 0)
 
 
+def bowl_limits(paths: dict[str, tuple[Path, int | None]], steps: int = 60) -> tuple[tuple[float, float], ...]:
+    """x and y limits that hold the first `steps` points of every path, with a margin (momentum overshoots x = 0)."""
+    points = [p for path, _ in paths.values() for p in path[:steps]]
+    xs, ys = [x for x, _ in points], [y for _, y in points]
+    return (min(xs) - 0.3, max(xs) + 0.3), (min(ys) - 0.15, max(ys) + 0.15)
+
+
 def zigzag(show: int = 8) -> dict[str, tuple[Path, int | None]]:
     print("A badly scaled bowl, loss = ½(x² + 50y²), from (x, y) = (-4, 1):\n")
     paths = {name: bowl_path(make) for name, make in OPTIMIZERS.items()}
@@ -216,8 +222,9 @@ def zigzag(show: int = 8) -> dict[str, tuple[Path, int | None]]:
         print(f"\n  {name}, first {show} points:")
         print("   " + "  ".join(f"({x:+.2f},{y:+.2f})" for x, y in path[:show]))
     print("\n  The first 60 steps of each (the minimum is at (0, 0), the start at (-4, 1)):")
+    xlim, ylim = bowl_limits(paths)
     for name, (path, _) in paths.items():
-        canvas = Canvas(64, 9, (-4.2, 0.4), (-1.1, 1.1))
+        canvas = Canvas(64, 9, (round(xlim[0], 1), round(xlim[1], 1)), (round(ylim[0], 1), round(ylim[1], 1)))
         canvas.points([0.0], [0.0], "+")
         canvas.curve([p[0] for p in path[:60]], [p[1] for p in path[:60]], ".", samples=6)
         canvas.points([p[0] for p in path[:60]], [p[1] for p in path[:60]], "o")
@@ -242,12 +249,16 @@ def save_png(filename: str, results: list[Result], paths: dict[str, tuple[Path, 
     left.set_ylabel("loss evaluations (forward passes) per step")
     left.set_title("The cost of one step grows with N, except for gradients")
     left.legend()
-    xs = [-4.3 + 4.9 * k / 200 for k in range(201)]
-    ys = [-1.1 + 2.2 * k / 200 for k in range(201)]
+    # The axes hold every path whole (momentum overshoots the minimum to x ≈ 0.6), the contours fill them.
+    (x0, x1), (y0, y1) = bowl_limits(paths)
+    xs = [x0 + (x1 - x0) * k / 200 for k in range(201)]
+    ys = [y0 + (y1 - y0) * k / 200 for k in range(201)]
     right.contour(xs, ys, [[0.5 * (x * x + 50 * y * y) for x in xs] for y in ys], levels=12, colors="0.8")
     for name, (path, _) in paths.items():
         right.plot([p[0] for p in path[:60]], [p[1] for p in path[:60]], ".-", markersize=3, label=name)
     right.plot([0], [0], "k*", markersize=10)
+    right.set_xlim(x0, x1)
+    right.set_ylim(y0, y1)
     right.set_title("½(x² + 50y²): the first 60 steps")
     right.legend(fontsize=8)
     save(plt, fig, filename)
@@ -257,14 +268,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1,2,10,100,1000", help="comma-separated numbers of parameters")
     parser.add_argument("--budget", type=float, default=3.0, help="seconds each method may run per size")
-    parser.add_argument("--png", help="also save the picture here (needs matplotlib)")
-    parser.add_argument("--no-png", action="store_true", help="draw in the terminal only (the default)")
+    parser.add_argument("--png", metavar="PATH", help="also save the picture here as a PNG (needs matplotlib)")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
 
     results = scaling_table(sizes, args.budget)
     paths = zigzag()
-    if args.png and not args.no_png:
+    if args.png:
         save_png(args.png, results, paths)
     return 0
 

@@ -10,8 +10,11 @@ ROOT = Path(__file__).resolve().parent.parent
 MODULES = [
     "autograd_lite",
     "autograd_lite.engine",
+    "autograd_lite.functions",
     "autograd_lite.primitives",
     "autograd_lite.functional",
+    "autograd_lite.higher",
+    "autograd_lite.grad_mode",
     "autograd_lite.tree",
     "autograd_lite.numeric",
     "autograd_lite.optim",

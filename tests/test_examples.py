@@ -3,6 +3,7 @@
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -67,7 +68,7 @@ def table_rows(out):
 def test_why_gradients_counts_evaluations():
     """why_gradients.py: gradients cost 1 forward + 1 backward per step; the others 2N and N+1..2N+1 forward passes."""
     sizes = [1, 2, 10, 30]
-    out = run_example("why_gradients.py", "--sizes", ",".join(map(str, sizes)), "--budget", "20", "--no-png")
+    out = run_example("why_gradients.py", "--sizes", ",".join(map(str, sizes)), "--budget", "20")
     rows = table_rows(out)
     assert len(rows) == 3 * len(sizes)
     for n in sizes:
@@ -85,7 +86,7 @@ def test_why_gradients_counts_evaluations():
 
 def test_why_gradients_shows_the_zigzag():
     """why_gradients.py: plain descent flips direction across the valley every step; momentum and Adam much less."""
-    out = run_example("why_gradients.py", "--sizes", "1", "--no-png")
+    out = run_example("why_gradients.py", "--sizes", "1")
     flips = {m.group(1): int(m.group(2)) for m in re.finditer(r"^\s+(\w[\w .()]+?)\s{2,}(\d+)\s+\d+$", out, re.M)}
     gd = next(v for k, v in flips.items() if k.startswith("gradient descent"))
     momentum = next(v for k, v in flips.items() if k.startswith("momentum"))
@@ -95,7 +96,7 @@ def test_why_gradients_shows_the_zigzag():
 
 def test_landscape_walks_downhill_to_two():
     """landscape.py: slopes negative left of w = 2, and the path ends near 2."""
-    out = run_example("landscape.py", "--no-png")
+    out = run_example("landscape.py")
     steps = re.findall(r"^\s+\d+\s+(-?\d\.\d+)\s+(\d+\.\d+)\s+([+-]\d+\.\d+)", out, re.M)
     assert len(steps) == 13
     ws = [float(w) for w, _, _ in steps]
@@ -135,18 +136,44 @@ def test_moons_reaches_full_training_accuracy():
     assert "Decision boundary" in out and out.count("o") > 40 and out.count("x") > 40
 
 
-def test_draw_graph_prints_the_tree_and_the_gradients(tmp_path):
-    """draw_graph.py: the neuron's gradients are the textbook ones; a picture is drawn when Graphviz is there."""
-    out = run_example("draw_graph.py", "--out", str(tmp_path / "neuron.svg"))
+def test_draw_graph_prints_the_tree_and_the_gradients():
+    """draw_graph.py: the neuron's gradients are the textbook ones; the hint names a path outside the repository's."""
+    out = run_example("draw_graph.py")
     assert "gradients: {'x1': -1.5, 'x2': 0.5, 'w1': 1.0, 'w2': 0.0, 'b': 0.5}" in out
     assert out.splitlines()[0].startswith("tanh  data=0.7071  grad=1")
-    assert "Saved the picture" in out or "apt-get install graphviz" in out
+    assert "pass --out neuron.png" in out and "examples/pictures" not in out  # not the committed picture
 
 
-def test_curve_fit_reaches_the_published_puromycin_fit_with_fewer_evaluations():
-    """curve_fit.py: every exact-derivative method reaches Vmax ≈ 212.7, K ≈ 0.0641; BFGS needs fewer calls of f."""
+def test_draw_graph_draws_the_picture_with_graphviz(tmp_path):
+    """draw_graph.py --out PATH: with Graphviz there, the picture is saved and the script succeeds."""
+    if shutil.which("dot") is None:
+        pytest.skip("Graphviz is not installed")
+    picture = tmp_path / "neuron.svg"
+    out = run_example("draw_graph.py", "--out", str(picture))
+    assert f"Saved the picture to {picture}" in out and picture.read_text().lstrip().startswith("<?xml")
+
+
+def test_draw_graph_fails_clearly_without_graphviz(tmp_path):
+    """draw_graph.py --out PATH without Graphviz: the tree is printed, then status 1 and how to install it."""
+    environment = {**os.environ, "PYTHONPATH": str(ROOT), "PATH": str(tmp_path)}  # no dot on this PATH
+    result = subprocess.run([sys.executable, str(EXAMPLES / "draw_graph.py"), "--out", str(tmp_path / "neuron.svg")],
+                            capture_output=True, text=True, timeout=300, check=False, env=environment)
+    assert result.returncode == 1
+    assert "gradients: {'x1': -1.5" in result.stdout
+    assert "no picture drawn" in result.stderr and "apt-get install graphviz" in result.stderr
+    assert not (tmp_path / "neuron.svg").exists()
+
+
+@pytest.fixture(scope="module")
+def curve_fit_output():
+    """What examples/curve_fit.py prints (run once for the tests below)."""
     pytest.importorskip("scipy", reason="curve_fit.py compares with scipy: the scipy extra")
-    out = run_example("curve_fit.py")
+    return run_example("curve_fit.py")
+
+
+def test_curve_fit_reaches_the_published_puromycin_fit_with_fewer_evaluations(curve_fit_output):
+    """curve_fit.py: every exact-derivative method reaches Vmax ≈ 212.7, K ≈ 0.0641; BFGS needs fewer calls of f."""
+    out = curve_fit_output
     rows = {
         m.group(1).strip(): (float(m.group(2)), float(m.group(3)), int(m.group(4)))
         for m in re.finditer(r"^  (\S.{25}) +(\d+\.\d+) +(\d\.\d+) +\d+\.\d+ +(\d+)", out, re.M)
@@ -157,6 +184,56 @@ def test_curve_fit_reaches_the_published_puromycin_fit_with_fewer_evaluations():
         assert f"{vmax:.3g} {k:.3g}" == "213 0.0641", (name, vmax, k)
     assert rows["BFGS, exact gradient"][2] < rows["BFGS, finite differences"][2]
     assert "CHECK FAILED" not in out
+
+
+CURVE_FIT_ROW = re.compile(
+    r"^  (?P<method>\S.*?\S) +(?P<vmax>\d+\.\d+) +(?P<k>\d\.\d+) +(?P<rss>\d+\.\d+) +(?P<f>\d+)"
+    r" +(?P<g>\d+|\(in f\)) +(?P<hp>\d+)  (?P<converged>yes|no: .+)$",
+    re.M,
+)
+
+
+def curve_fit_rows(text):
+    """method -> its row of curve_fit.py's table, as a dict of the columns' text."""
+    return {m["method"]: m.groupdict() for m in CURVE_FIT_ROW.finditer(text)}
+
+
+def readme_curve_fit():
+    """The README's quote of curve_fit.py: the scipy version it names, its table, and the sentence after it."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("`examples/curve_fit.py` fits")
+    quote = re.compile(r"Its real output, with scipy (\d+\.\d+) .*?:\n\n```\n(.*?)```\n\n(.*?)\n", re.S)
+    m = quote.match(readme, readme.index("Its real output", start))
+    assert m, "README: the curve_fit.py quote is not where it was"
+    return m.group(1), m.group(2), m.group(3)
+
+
+def test_readme_quotes_the_fits_curve_fit_prints(curve_fit_output):
+    """README: the curve-fit table has the methods the example prints, with the same fits (numbers of our own)."""
+    _, table, _ = readme_curve_fit()
+    quoted, printed = curve_fit_rows(table), curve_fit_rows(curve_fit_output)
+    assert list(quoted) == list(printed) and len(printed) == 5
+    for method, row in printed.items():
+        assert (quoted[method]["vmax"], quoted[method]["k"], quoted[method]["rss"]) == (
+            row["vmax"], row["k"], row["rss"]
+        ), method
+    assert quoted["Adam, exact gradient"] == printed["Adam, exact gradient"]  # no scipy in it: every column
+
+
+def test_readme_quotes_the_evaluation_counts_curve_fit_prints(curve_fit_output):
+    """README: every column of the curve-fit table, and the counts in the sentence after it, are the example's."""
+    import scipy
+
+    version, table, sentence = readme_curve_fit()
+    installed = ".".join(scipy.__version__.split(".")[:2])
+    if installed != version:
+        pytest.skip(f"the README quotes a run with scipy {version}, this is scipy {installed}: scipy's counts differ")
+    printed = curve_fit_rows(curve_fit_output)
+    assert curve_fit_rows(table) == printed, "README: rerun python examples/curve_fit.py and quote its table"
+    counts = re.search(r"exact gradient needs (\d+) function evaluations; on its own finite differences, (\d+),",
+                       sentence)
+    assert counts, sentence
+    assert counts.groups() == (printed["BFGS, exact gradient"]["f"], printed["BFGS, finite differences"]["f"])
 
 
 def test_custom_primitive_computes_the_greeks_both_ways():

@@ -43,6 +43,24 @@ def test_the_tutorial_runs_and_its_saved_outputs_are_current():
     )
     fresh = run(nbformat.read(NOTEBOOK, as_version=4), NOTEBOOK.parent)
     assert text_outputs(fresh) == text_outputs(committed)
+    assert not [c.id for c in fresh.cells if "execution" in c.metadata], "a run records no timings"
     shown = [o for c in committed.cells if c.cell_type == "code" for o in c.outputs]
     assert any("image/svg+xml" in o.get("data", {}) or "text/html" in o.get("data", {}) for o in shown)
     assert any("image/png" in o.get("data", {}) for o in shown)
+
+
+def test_rewriting_an_unchanged_tutorial_changes_nothing():
+    """make_tutorial.py builds the same notebook every time (ids from the cells), and the saved one has no timings."""
+    import sys
+
+    sys.path.insert(0, str(NOTEBOOK.parent))
+    from make_tutorial import build
+
+    first, second = build(), build()
+    assert nbformat.writes(first) == nbformat.writes(second)
+    assert len({c.id for c in first.cells}) == len(first.cells)
+    committed = nbformat.read(NOTEBOOK, as_version=4)
+    assert [c.id for c in committed.cells] == [c.id for c in first.cells], (
+        "the notebook's cell ids are not the ones make_tutorial.py gives: run python examples/make_tutorial.py"
+    )
+    assert not [c.id for c in committed.cells if "execution" in c.metadata], "timings saved in the notebook"
