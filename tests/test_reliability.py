@@ -15,50 +15,6 @@ import pytest
 import autograd_lite as al
 from autograd_lite import Value
 
-# -- 2. Non-finite numbers are caught where they start -----------------------------------------------
-
-
-@pytest.mark.parametrize("bad", ["2", 1j, math.inf, math.nan, None])
-def test_assigning_data_checks_the_number(bad):
-    """Value.data = complex, str, inf or nan raises; the Value keeps its number."""
-    v = Value(1.0)
-    with pytest.raises((TypeError, ValueError), match=r"Value\.data"):
-        v.data = bad
-    assert v.data == 1.0
-
-
-def test_assigned_numpy_floats_become_python_floats():
-    """A numpy float32 assigned to .data (or given to Value) becomes a Python float, so arithmetic stays float64."""
-    numpy = pytest.importorskip("numpy")
-    v = Value(numpy.float32(0.1))
-    assert type(v.data) is float
-    v.data = numpy.float32(0.25)
-    assert type(v.data) is float and v.data == 0.25
-    assert Value(numpy.bool_(True)).data == 1.0 and Value(True).data == 1.0
-
-
-# -- 4. Python's own number functions must not drop the derivative ---------------------------------
-
-
-@pytest.mark.parametrize(
-    "convert",
-    [float, int, math.sin, lambda v: math.fsum([v]), lambda v: [1, 2][v], complex],
-)
-def test_converting_a_value_to_a_plain_number_raises(convert):
-    """float(v), int(v), math.sin(v), indexing with v: a TypeError saying the derivative would be lost."""
-    with pytest.raises(TypeError, match=r"would lose its derivative: use v.item\(\)"):
-        convert(Value(1.0))
-
-
-def test_the_silent_slope_of_0_1_now_raises():
-    """x · math.sin(x) gave slope 0.841 instead of 1.382; grad(float(x)·2) gave 0.0. Both raise now."""
-    with pytest.raises(TypeError, match=r"autograd_lite\.sin"):
-        al.grad(lambda x: x * math.sin(x))(1.0)
-    with pytest.raises(TypeError, match="derivative"):
-        al.grad(lambda x: float(x) * 2)(1.0)
-    assert al.grad(lambda x: x * al.sin(x))(1.0) == pytest.approx(math.sin(1.0) + math.cos(1.0))
-
-
 # -- 5. Optimizers never corrupt their state --------------------------------------------------------
 
 
@@ -224,11 +180,6 @@ def test_all_losses_accept_the_same_inputs():
     for loss, targets in ((al.nn.hinge, [1]), (al.nn.mse, [1.0]), (al.nn.binary_cross_entropy, [1])):
         assert isinstance(loss([1.0], targets), Value)
         assert loss([1.0], targets).data == loss([Value(1.0)], targets).data
-
-
-def test_comparisons_with_huge_ints_are_exact():
-    """Value(2.0) < 10**400 compares like Python's float < int: exactly, without an overflow."""
-    assert Value(2.0) < 10**400 and not Value(2.0) > 10**400
 
 
 def test_draw_into_a_missing_directory_says_so(tmp_path):
