@@ -5,7 +5,6 @@ infinite derivatives, float conversion, optimizers, guarded replay, numeric
 checks, and errors that name the autograd_lite function.
 """
 
-import copy
 import math
 import subprocess
 import sys
@@ -14,34 +13,6 @@ import pytest
 
 import autograd_lite as al
 from autograd_lite import Value
-
-# -- 5. Optimizers never corrupt their state --------------------------------------------------------
-
-
-@pytest.mark.parametrize("make", [lambda p: al.Adam(p, lr=0.1), lambda p: al.SGD(p, lr=1e300, momentum=0.5)])
-def test_a_step_that_would_overflow_changes_nothing(make):
-    """A gradient of 1e160 (Adam: s = g² overflows) or a huge lr raises before any parameter or state changes."""
-    w, v = Value(1.0), Value(2.0)
-    opt = make([w, v])
-    w.grad, v.grad = 1.0, 1e160
-    state = copy.deepcopy({k: x for k, x in vars(opt).items() if k != "params"})
-    with pytest.raises(OverflowError, match="nothing was changed"):
-        opt.step()
-    assert (w.data, v.data) == (1.0, 2.0)
-    assert {k: x for k, x in vars(opt).items() if k != "params"} == state
-    w.grad, v.grad = 1.0, 1.0
-    opt.step()  # and it still works afterwards
-    assert w.data < 1.0 and v.data < 2.0
-
-
-def test_duplicate_and_computed_parameters_are_refused():
-    """SGD([w, w]) names the positions; a computed Value is not a parameter."""
-    w = Value(1.0)
-    with pytest.raises(ValueError, match="parameters 0 and 1 are the same Value"):
-        al.SGD([w, w], lr=0.1)
-    with pytest.raises(ValueError, match="parameter 0 is a computed Value"):
-        al.Adam([w * 2])
-
 
 # -- 6. Replay refuses a branch it did not record ----------------------------------------------------
 
