@@ -1,12 +1,14 @@
-"""No silent wrong number: every way 0.1.0 could give a wrong derivative without an error, each as a test.
-
-The sections follow the reliability issue: recording state, non-finite numbers,
-infinite derivatives, float conversion, optimizers, guarded replay, numeric
-checks, and errors that name the autograd_lite function.
-"""
+"""The installed package: what `import autograd_lite` reaches and documents, and what each optional part needs."""
 
 import subprocess
 import sys
+
+
+def test_importing_the_package_does_not_need_hypothesis():
+    """Only autograd_lite.testing imports hypothesis."""
+    code = "import sys, autograd_lite; assert 'hypothesis' not in sys.modules; print('ok')"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert result.stdout.strip() == "ok", result.stderr
 
 
 def test_nn_and_viz_are_reachable_and_compile_is_documented():
