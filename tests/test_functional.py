@@ -3,25 +3,16 @@
 import math
 
 import pytest
+from helpers import nth
 from hypothesis import given
 from hypothesis import strategies as st
 from references import GELU_A, GELU_C, phi, psi, softmax3
+from references import sigma as sigmoid
 
 import autograd_lite as al
 from autograd_lite import PRIMITIVES, Value, grad, gradcheck, hessian, hvp, jacobian, jvp, value_and_grad
 from autograd_lite.engine import apply
 from autograd_lite.testing import expressions, points, primitive_inputs
-
-
-def sigmoid(x):
-    return 1.0 / (1.0 + math.exp(-x))
-
-
-def nth(f, n):
-    for _ in range(n):
-        f = grad(f)
-    return f
-
 
 # Derivatives 1..4 in closed form, written with the math module only.
 HIGHER = {

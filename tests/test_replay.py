@@ -3,6 +3,7 @@
 import math
 
 import pytest
+from helpers import eager_at, live_values
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -10,13 +11,6 @@ import autograd_lite as al
 from autograd_lite import Value
 from autograd_lite.nn import MLP, hinge
 from autograd_lite.testing import expressions, points
-
-
-def eager(expr, xs):
-    inputs = [Value(x) for x in xs]
-    out = expr(*inputs)
-    out.backward()
-    return out.data, [v.grad for v in inputs]
 
 
 @given(expressions(), points(3), points(3))
@@ -28,7 +22,7 @@ def test_replay_equals_a_fresh_eager_pass(expr, first, second):
         v.data = x
     value = tape.forward()
     tape.backward()
-    expected_value, expected_grads = eager(expr, second)
+    expected_value, expected_grads = eager_at(expr, second)
     assert value == expected_value
     assert [v.grad for v in inputs] == expected_grads
 
@@ -156,14 +150,12 @@ def test_leaf_comparisons_do_not_pile_up_over_a_training_loop():
 @given(st.floats(-3, 3), st.floats(-3, 3))
 def test_replay_creates_no_values(a, b):
     """Replaying builds no new graph: the tape's output value changes, the recorded nodes are reused."""
-    import gc
-
     x, y = Value(a), Value(b)
     tape = al.compile((x * y).tanh() + x.sin())
-    before = sum(1 for o in gc.get_objects() if type(o) is Value)
+    before = live_values()
     tape.forward()
     tape.backward()
-    assert sum(1 for o in gc.get_objects() if type(o) is Value) == before
+    assert live_values() == before
 
 
 def test_compile_needs_a_value():
