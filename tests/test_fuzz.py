@@ -413,6 +413,10 @@ def run(action, pool, trace):
                 trace.made(pool[-1])
     except DOCUMENTED as error:
         foreign = kind == "binary" and isinstance(args[2], (str, complex, list, dict, type(None)))
+        # TODO(**): this allowance also hides a bug in Value.__pow__: x ** [1.0] and x ** {"a": 1.0} raise
+        # "TypeError: unhashable type: 'list'" (or 'dict'), which names no operation, because __pow__ looks
+        # the exponent up among its generated x ** c functions before it checks the exponent's type. Once
+        # that is fixed, take "**" out of this allowance, so that its message is checked like the others.
         if not (foreign and isinstance(error, TypeError)):  # a str or list operand raises its own TypeError
             check_error(error)
         if kind not in ("backward", "replay", "optimizer"):  # those restore what they touched, checked above
