@@ -4,14 +4,11 @@ import gc
 import math
 
 import pytest
+from helpers import chain, chain_derivative, live_values
 from hypothesis import given
 
 from autograd_lite import Value, gradcheck, topological_order
 from autograd_lite.testing import expressions, points
-
-
-def live_values():
-    return sum(1 for o in gc.get_objects() if type(o) is Value)
 
 
 def test_a_plus_a_counts_both_paths():
@@ -94,20 +91,6 @@ def test_order_is_parents_first_and_deterministic():
         for parent in node.parents:
             assert position[id(parent)] < position[id(node)]
     assert [v.data for v in topological_order(c)] == [v.data for v in order]
-
-
-def chain(x, steps):
-    for _ in range(steps):
-        x = 0.9999 * x + 1e-4 * x.tanh()
-    return x
-
-
-def chain_derivative(x, steps):
-    slope = 1.0
-    for _ in range(steps):
-        slope *= 0.9999 + 1e-4 * (1.0 - math.tanh(x) ** 2)
-        x = 0.9999 * x + 1e-4 * math.tanh(x)
-    return slope
 
 
 def test_deep_chain_of_100_000_steps():

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 import autograd_lite as al
 from autograd_lite import Value
 
-# -- the calls that failed in 0.1.0 ------------------------------------------------------------------
+# -- lists, dicts and keyword arguments --------------------------------------------------------------
 
 
 def test_a_list_argument_gets_a_list_gradient():

@@ -60,6 +60,34 @@ def test_module_functions_check_plain_numbers_too():
         al.exp("1")
 
 
+@pytest.mark.parametrize(
+    ("call", "error", "words"),
+    [
+        (lambda: al.jvp(lambda x: x, 3.0, 1.0), TypeError, r"jvp: primals must be a tuple or list"),
+        (lambda: al.grad(lambda x: x, argnums=1.0)(1.0), TypeError, r"grad: argnums must be an int"),
+        (lambda: al.Adam([Value(1.0)], betas=(0.9,)), ValueError, r"Adam: betas must be a pair"),
+        (lambda: al.nn.MLP(2, 1), TypeError, r"MLP: nouts must be a list of layer sizes"),
+        (lambda: al.compile(Value(1.0) * 2).backward("a"), TypeError, r"Tape.backward: gradient must be a number"),
+        (lambda: al.nn.mse(Value(1.0), 2.0), TypeError, r"mse: predictions must be a list"),
+        (lambda: al.viz.to_dot(3.0), TypeError, r"to_dot: expected the Value"),
+        (lambda: al.viz.to_text(3.0), TypeError, r"to_text: expected the Value"),
+        (lambda: al.viz.draw(3.0, "g.svg"), TypeError, r"draw: expected the Value"),
+        (lambda: al.viz.to_dot(Value(1.0), names={Value(1.0): 42}), TypeError, r"to_dot: names must map Values"),
+        (lambda: al.hessian(lambda x: x[0] * x[0])([1.0, "2"]), TypeError, r"hessian: argument 0\[1\] must be a"),
+        (lambda: al.hessian(lambda x: x)(), ValueError, r"hessian: .*nothing to differentiate"),
+        (lambda: al.jacobian(lambda x: x)(), ValueError, r"jacobian: .*nothing to differentiate"),
+        (lambda: al.hessian(lambda x: [x, x])(1.0), TypeError, r"^hessian: the function must return a scalar"),
+        (lambda: al.softplus(math.inf), ValueError, r"^softplus: expected a finite number"),
+        (lambda: (Value(1e308) * 10.0).softplus(), OverflowError, r"^mul: the result is too large"),  # not sigmoid
+        (lambda: Value(10**400), OverflowError, r"^Value: the int \(\d+ bits\) is too large for a float"),
+    ],
+)
+def test_errors_name_the_autograd_lite_function(call, error, words):
+    """A bad argument to a function of the package raises an error that names the function and what it expected."""
+    with pytest.raises(error, match=words):
+        call()
+
+
 def test_sqrt_of_zero_has_a_value_and_fails_only_when_a_gradient_flows_in():
     """sqrt(0) is 0; its infinite derivative is an error in backward, and only for a non-zero gradient."""
     x = Value(0.0)

@@ -131,6 +131,13 @@ def test_binary_cross_entropy_from_logits_is_stable():
         binary_cross_entropy([Value(0.0), Value(1.0)], [1])
 
 
+def test_all_losses_accept_the_same_inputs():
+    """hinge, mse and binary_cross_entropy all take plain numbers or Values as predictions."""
+    for loss, targets in ((hinge, [1]), (mse, [1.0]), (binary_cross_entropy, [1])):
+        assert isinstance(loss([1.0], targets), Value)
+        assert loss([1.0], targets).data == loss([Value(1.0)], targets).data
+
+
 def test_state_dict_round_trips_through_json_with_identical_predictions():
     """A trained MLP's state_dict, through JSON, loads into a fresh MLP that predicts exactly the same."""
     import json

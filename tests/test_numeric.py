@@ -4,6 +4,7 @@ import math
 
 import pytest
 
+import autograd_lite as al
 from autograd_lite import GradcheckError, Value, gradcheck, numeric_grad
 
 
@@ -33,6 +34,24 @@ def test_numeric_grad_rejects_bad_eps_and_bad_results():
         numeric_grad(lambda x: [x], 1.0)
 
 
+@pytest.mark.parametrize(
+    ("call", "error", "words"),
+    [
+        (lambda: al.numeric_grad(lambda x: x * x, 1e300), OverflowError, r"mul: the result is too large"),
+        (lambda: al.numeric_grad(lambda x: x * x, 1.0, eps=1e-20), ValueError, "x ± step rounds to x"),
+        (lambda: al.numeric_grad(lambda x: x * x, 1.0, eps=math.nan), ValueError, "eps must be a finite number"),
+        (lambda: al.gradcheck(lambda x: x * x, 1.0, atol=-1.0), ValueError, "atol must be a finite number >= 0"),
+        (lambda: al.gradcheck(lambda x: x * x, 1.0, rtol=math.nan), ValueError, "rtol must be a finite number"),
+        (lambda: al.numeric_grad(lambda x: x.log(), 5e-7), ValueError, "step .* leaves the function's domain"),
+        (lambda: al.gradcheck(lambda x: x.sqrt(), 5e-7), ValueError, "x0 = 5e-07.*smaller eps"),
+    ],
+)
+def test_numeric_checks_explain_bad_steps_and_settings(call, error, words):
+    """numeric_grad and gradcheck refuse settings and steps that would give a meaningless slope."""
+    with pytest.raises(error, match=words):
+        call()
+
+
 def test_gradcheck_passes_for_correct_gradients():
     """gradcheck returns True when exact and numeric slopes agree, at first and second order."""
     f = lambda x, y: (x * y).tanh() + y.log() * x**2
@@ -57,6 +76,18 @@ def test_gradcheck_reports_a_table_when_slopes_disagree():
     assert "3" in first_row and "6" in first_row and "mismatch" in first_row
     x1_row = next(line for line in text.splitlines() if line.strip().startswith("x1"))
     assert "mismatch" not in x1_row
+
+
+def test_gradcheck_adapts_its_step_to_the_functions_scale():
+    """sin at 1e10: eps·|x| = 1e4 is far too coarse; a smaller step agrees with the exact slope."""
+    assert al.gradcheck(lambda x: x.sin(), 1e10)
+    assert al.gradcheck(lambda x: (x * 1e-8).sin() * x, 3e9)
+
+
+def test_gradcheck_with_a_smaller_step_still_reports_a_wrong_slope():
+    """relu's slope 0 at its kink, where the central difference is 0.5, is a mismatch whatever step gradcheck tries."""
+    with pytest.raises(al.GradcheckError, match="mismatch"):
+        al.gradcheck(lambda x: x.relu(), 0.0)
 
 
 def test_gradcheck_of_a_constant_function():

@@ -1,9 +1,11 @@
-"""Optimizers: each update rule by hand, convergence on the line fit, counters, and bad hyperparameters."""
+"""Optimizers: each update rule by hand, convergence on the line fit, counters, bad arguments, and failed steps."""
 
+import copy
 import math
 
 import pytest
 
+import autograd_lite as al
 from autograd_lite import Value
 from autograd_lite.optim import SGD, Adam, Optimizer, TrialAndError
 
@@ -165,6 +167,15 @@ def test_parameters_must_be_values():
         SGD([Value(1.0), 2.0], lr=0.1)
 
 
+def test_duplicate_and_computed_parameters_are_refused():
+    """SGD([w, w]) names the positions; a computed Value is not a parameter."""
+    w = Value(1.0)
+    with pytest.raises(ValueError, match="parameters 0 and 1 are the same Value"):
+        al.SGD([w, w], lr=0.1)
+    with pytest.raises(ValueError, match="parameter 0 is a computed Value"):
+        al.Adam([w * 2])
+
+
 def test_non_finite_gradient_changes_nothing():
     """A gradient of inf is refused where it is assigned; one that got in anyway stops step() before any change."""
     a, b = Value(1.0), Value(2.0)
@@ -186,6 +197,22 @@ def test_a_gradient_of_none_reads_as_zero():
     assert w.grad == 3.0
     with pytest.raises(TypeError, match=r"Value\.grad: expected a real number, got str"):
         w.grad = "1"
+
+
+@pytest.mark.parametrize("make", [lambda p: al.Adam(p, lr=0.1), lambda p: al.SGD(p, lr=1e300, momentum=0.5)])
+def test_a_step_that_would_overflow_changes_nothing(make):
+    """A gradient of 1e160 (Adam: s = g² overflows) or a huge lr raises before any parameter or state changes."""
+    w, v = Value(1.0), Value(2.0)
+    opt = make([w, v])
+    w.grad, v.grad = 1.0, 1e160
+    state = copy.deepcopy({k: x for k, x in vars(opt).items() if k != "params"})
+    with pytest.raises(OverflowError, match="nothing was changed"):
+        opt.step()
+    assert (w.data, v.data) == (1.0, 2.0)
+    assert {k: x for k, x in vars(opt).items() if k != "params"} == state
+    w.grad, v.grad = 1.0, 1.0
+    opt.step()  # and it still works afterwards
+    assert w.data < 1.0 and v.data < 2.0
 
 
 def test_zero_grad_clears_every_parameter():

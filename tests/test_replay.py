@@ -1,6 +1,9 @@
-"""Graph replay: a compiled tape recomputes exactly what a fresh eager pass would."""
+"""Graph replay: a compiled tape recomputes what a fresh eager pass would, and refuses a branch it did not record."""
+
+import math
 
 import pytest
+from helpers import eager_at, live_values
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -8,13 +11,6 @@ import autograd_lite as al
 from autograd_lite import Value
 from autograd_lite.nn import MLP, hinge
 from autograd_lite.testing import expressions, points
-
-
-def eager(expr, xs):
-    inputs = [Value(x) for x in xs]
-    out = expr(*inputs)
-    out.backward()
-    return out.data, [v.grad for v in inputs]
 
 
 @given(expressions(), points(3), points(3))
@@ -26,7 +22,7 @@ def test_replay_equals_a_fresh_eager_pass(expr, first, second):
         v.data = x
     value = tape.forward()
     tape.backward()
-    expected_value, expected_grads = eager(expr, second)
+    expected_value, expected_grads = eager_at(expr, second)
     assert value == expected_value
     assert [v.grad for v in inputs] == expected_grads
 
@@ -61,6 +57,18 @@ def test_replay_leaves_gradients_accumulating_like_backward():
     assert w.grad == 8.0
 
 
+def test_tape_forward_updates_the_output_and_refuses_nan_seeds():
+    """Tape.forward() writes the output Value's .data; Tape.backward(nan) raises."""
+    w = Value(1.0)
+    out = w * 3.0
+    tape = al.compile(out)
+    w.data = 2.0
+    tape.forward()
+    assert out.data == 6.0
+    with pytest.raises(ValueError, match="finite"):
+        tape.backward(math.nan)
+
+
 def test_replay_out_of_domain_raises_the_eager_error_and_blocks_backward():
     """A replay whose inputs leave an op's domain raises the same error; backward waits for a good forward."""
     x = Value(2.0)
@@ -90,17 +98,64 @@ def test_a_changed_branch_is_an_error_not_a_stale_answer():
         tape.backward()
 
 
+def test_replay_guards_max_of_values():
+    """compile(max(a, b)·2), then data that changes the winner: BranchChangedError, not the old winner's value."""
+    a, b = Value(1.0), Value(2.0)
+    tape = al.compile(max(a * 1.0, b * 1.0) * 2.0)
+    assert tape.program is not None  # the guards hold in compiled code, the default
+    b.data = 1.5
+    assert tape.forward() == 3.0
+    b.data = 0.5
+    with pytest.raises(al.BranchChangedError, match=r"0.5 > 1.0 is now False"):
+        tape.forward()
+
+
+def test_replay_guards_truth_tests_and_comparisons_of_values_the_output_uses():
+    """`if v:` and a comparison of a Value that the output is computed from are guarded too."""
+    w = Value(1.0)
+    z = w * 5.0
+    out = z * 2.0 if z > 0 else z * 3.0
+    tape = al.compile(out)
+    w.data = 2.0
+    assert tape.forward() == 20.0
+    w.data = -1.0
+    with pytest.raises(al.BranchChangedError, match=r"-5.0 > 0 is now False"):
+        tape.forward()
+    u = Value(3.0)
+    d = u - 3.0
+    tape = al.compile(d * 2.0 if d else d * 4.0)
+    u.data = 3.5
+    with pytest.raises(al.BranchChangedError, match="!="):
+        tape.forward()
+
+
+def test_comparisons_inside_no_grad_are_not_guards():
+    """Code that does not record keeps no comparisons."""
+    w = Value(1.0)
+    with al.no_grad():
+        assert w > 0
+    assert al.guards.guards_of(w) == []
+
+
+def test_leaf_comparisons_do_not_pile_up_over_a_training_loop():
+    """A parameter compared in every step keeps a bounded list of comparisons (old graphs are not kept alive)."""
+    w = Value(1.0)
+    for _ in range(500):
+        u = Value(2.0) * 1.0
+        max(w, u)
+        assert w > 0
+    assert len(al.guards.guards_of(w)) < 10
+
+
 @given(st.floats(-3, 3), st.floats(-3, 3))
 def test_replay_creates_no_values(a, b):
     """Replaying builds no new graph: the tape's output value changes, the recorded nodes are reused."""
-    import gc
-
     x, y = Value(a), Value(b)
     tape = al.compile((x * y).tanh() + x.sin())
-    before = sum(1 for o in gc.get_objects() if type(o) is Value)
+    before = live_values()
     tape.forward()
     tape.backward()
-    assert sum(1 for o in gc.get_objects() if type(o) is Value) == before
+    assert live_values() == before
 
 
 def test_compile_needs_a_value():

@@ -30,6 +30,13 @@ def test_dot_has_one_node_per_value_and_one_edge_per_parent():
     assert "grad 1 }" in text  # the output's gradient
 
 
+def test_dot_labels_escape_braces():
+    """Names with { and } are escaped, so the DOT text stays valid."""
+    x = Value(1.0)
+    text = viz.to_dot(x * 2, names={x: "{x}|<y>"})
+    assert "\\{x\\}\\|\\<y\\>" in text
+
+
 def test_text_tree_marks_shared_subexpressions():
     """to_text draws a shared Value once, then refers back to it."""
     a, b, e = small_graph()
@@ -59,6 +66,12 @@ def test_draw_refuses_unknown_formats(tmp_path):
     """The file suffix picks the format; others are refused before anything runs."""
     with pytest.raises(ValueError, match=r"\.svg, \.png or \.pdf"):
         viz.draw(small_graph()[2], tmp_path / "graph.gif")
+
+
+def test_draw_into_a_missing_directory_says_so(tmp_path):
+    """draw() into a directory that does not exist raises FileNotFoundError naming draw, before needing Graphviz."""
+    with pytest.raises(FileNotFoundError, match="draw: the directory"):
+        viz.draw(Value(1.0), tmp_path / "missing" / "g.svg")
 
 
 @pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot program is not installed")
