@@ -16,18 +16,42 @@ whenever something outside may differentiate it again:
 Called with plain numbers at the top level, they return plain floats.
 
 **Many numbers.** Every differentiated argument may be a number or any nesting
-of lists, tuples and dicts of numbers (a numpy array reads as a list), and its
-derivative has the same shape; `f` receives the same shape with a Value for
-every number. Keyword arguments reach `f` unchanged and are never
-differentiated (JAX's rule). Matrices (`jacobian`, `hessian`) are lists of
-rows: one row per number of the output, one column per number of the
-differentiated arguments, both in leaf order (`autograd_lite.tree`: depth
-first, dicts in insertion order, arguments in `argnums` order).
+of lists, tuples and dicts of numbers, and its derivative has the same shape;
+`f` receives the same shape with a Value for every number. Keyword arguments
+reach `f` unchanged and are never differentiated (JAX's rule). Matrices
+(`jacobian`, `hessian`) are lists of rows: one row per number of the output,
+one column per number of the differentiated arguments, both in leaf order
+(`autograd_lite.tree`: depth first, dicts in insertion order, arguments in
+`argnums` order).
 
 >>> grad(lambda p: p["a"] * p["b"])({"a": 1.0, "b": 2.0})
 {'a': 2.0, 'b': 1.0}
 >>> hessian(lambda xs: xs[0] * xs[0] * xs[1])([1.0, 2.0])
 [[4.0, 2.0], [2.0, 0.0]]
+
+**numpy in, numpy out.** A numpy array argument reaches `f` as an array of
+the same shape with ``dtype=object`` holding a Value per number, so numpy's
+own functions work on it: arithmetic, ``x.sum()``, ``np.dot``, ``w @ x``, and
+``np.exp``, ``np.tanh``, … (numpy calls each Value's method of that name).
+Its derivative comes back as a float64 array of its shape (dtype object
+inside another derivative, holding Values). `f` may return an object array
+of Values (a vector-valued `f`, for `jacobian` and `jvp`), and, where one
+number is wanted, a Value, a number, a numpy scalar or a 0-d array. A
+matrix is a 2-d float64 array, of shape (numbers of the output, numbers of
+the differentiated arguments), whenever a differentiated argument or the
+output is or holds an array: for `f` of an array of shape (n,) with a scalar
+output, ``jacobian`` is (1, n) and ``hessian`` (n, n); an argument of shape
+(a, b) counts as its a·b numbers in row-major order (JAX would give the
+shapes (a, b) and (a, b, a, b)). Lists stay lists, and tuples and dicts
+what they are. numpy is not imported by the package: arrays are recognised,
+and made, with the numpy the caller already has.
+
+>>> import numpy as np
+>>> grad(lambda x: (x ** 2).sum())(np.array([1.0, 2.0]))
+array([2., 4.])
+>>> hessian(lambda x: np.dot(x, x) * x[0])(np.array([1.0, 2.0]))
+array([[6., 4.],
+       [4., 2.]])
 
 How nesting works: every call lifts the numbers it differentiates to fresh
 Values, runs `f`, and reads the derivatives off the recorded graph. At the top
@@ -42,14 +66,14 @@ a variable never mixes with another use of it (no *perturbation confusion*).
 
 from __future__ import annotations
 
-import sys
+import numbers
 from contextvars import ContextVar
 
 from .engine import Value, apply, data_of
 from .grad_mode import enable_grad
 from .higher import differentiate, push_forward
 from .primitives import IDENTITY
-from .tree import Structure, tree_flatten, tree_split, tree_unflatten
+from .tree import Structure, is_array, tree_flatten, tree_split, tree_unflatten
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which costs start-up time
 if TYPE_CHECKING:
@@ -131,14 +155,23 @@ class _Call:
             _depth.reset(token)
 
     def scalar_output(self) -> Value:
+        """The output as one Value: a Value, a number or numpy scalar (a constant), or a 0-d array of one of them."""
         out = self.output
+        if is_array(out) and out.shape == ():
+            out = out[()]  # numpy's way to take the one item out of a 0-d array
         if isinstance(out, Value):
             return out
-        if isinstance(out, (int, float)) and not isinstance(out, bool):
+        if isinstance(out, numbers.Real) and not isinstance(out, bool):
             return Value(data_of(out, self.name, "the result"))  # a constant function: every derivative is 0
+        several = " (for a function with several outputs, use jacobian)"
+        if is_array(out):
+            raise TypeError(
+                f"{self.name}: the function must return a scalar Value or number, got a numpy array of shape "
+                f"{out.shape}" + several
+            )
         raise TypeError(
             f"{self.name}: the function must return a scalar Value or number, got {type(out).__name__} {out!r}"
-            + (" (for a function with several outputs, use jacobian)" if isinstance(out, (list, tuple, dict)) else "")
+            + (several if isinstance(out, (list, tuple, dict)) else "")
         )
 
     def output_leaves(self) -> tuple[list[Value], Structure]:
@@ -161,6 +194,11 @@ class _Call:
     def result(self, v: Any) -> Any:
         """A Value as the caller should see it: itself when nested, else its float."""
         return v if self.nested or not isinstance(v, Value) else v.data
+
+
+def _holds_array(structure: Structure) -> bool:
+    """Whether a numpy array is, or is somewhere inside, the container `structure` describes."""
+    return structure.kind == "array" or any(_holds_array(c) for c in structure.children)
 
 
 def value_and_grad(f: Function, argnums: ArgNums = 0) -> Function:
@@ -239,10 +277,14 @@ def jacobian(f: Function, argnums: ArgNums = None) -> Function:
 def _jacobian(f: Function, argnums: ArgNums, name: str) -> Function:
     """`jacobian`, with errors naming `name`."""
 
-    def jacobian_matrix(*args: Any, **kwargs: Any) -> list[list[Any]]:
+    def jacobian_matrix(*args: Any, **kwargs: Any) -> Any:
         call = _Call(f, args, kwargs, _positions(argnums, len(args), name, kwargs), name)
-        outputs, _ = call.output_leaves()
-        return [call.derivatives(y) for y in outputs]
+        outputs, shape = call.output_leaves()
+        rows = [call.derivatives(y) for y in outputs]
+        if not any(_holds_array(s) for s in [shape, *call.shapes]):
+            return rows
+        columns = sum(s.size for s in call.shapes)
+        return tree_unflatten(Structure.array((len(rows), columns)), [d for row in rows for d in row])
 
     return jacobian_matrix
 
@@ -257,11 +299,10 @@ def hessian(f: Function, argnums: ArgNums = None) -> Function:
     [[4.0, 2.0], [2.0, 0.0]]
     """
 
-    def hessian_matrix(*args: Any, **kwargs: Any) -> list[list[Any]]:
+    def hessian_matrix(*args: Any, **kwargs: Any) -> Any:
         positions = _positions(argnums, len(args), "hessian", kwargs)
         # Differentiate the chosen arguments in both passes; the others stay fixed.
-        matrix: list[list[Any]] = _jacobian(_grad(f, positions, "hessian"), positions, "hessian")(*args, **kwargs)
-        return matrix
+        return _jacobian(_grad(f, positions, "hessian"), positions, "hessian")(*args, **kwargs)
 
     return hessian_matrix
 
@@ -298,7 +339,7 @@ def _jvp(f: Function, primals: Sequence[Any], tangents: Sequence[Any], kwargs: d
     for i, (primal, tangent) in enumerate(zip(primals, tangents)):
         expected = tree_flatten(primal, f"{name}: argument {i}")[1]  # the primal first: its errors come first
         leaves, shape = tree_flatten(tangent, f"{name}: tangent {i}")
-        if shape != expected:
+        if shape.lists() != expected.lists():  # a list may stand for an array of its shape, and back
             raise ValueError(f"{name}: tangent {i} has the shape {shape!r}, but its primal has {expected!r}")
         seeds += [t if isinstance(t, Value) else data_of(t, name, f"tangent {i}") for t in leaves]
     call = _Call(f, primals, kwargs, tuple(range(len(primals))), name)
@@ -339,10 +380,11 @@ def hvp(f: Function) -> Callable[..., list[Any]]:
 def hessian_vector_product(f: Function) -> Callable[..., Any]:
     """``H(x)·p`` as ``(x, p, *args) -> numbers``: the ``hessp`` that ``scipy.optimize.minimize`` calls.
 
-    `f` takes the parameters `x` (a list or numpy array, as scipy passes it)
-    and any extra ``args`` of the minimization, which are not differentiated.
-    The product is a flat list of floats, or a numpy array when `p` is one
-    (scipy does arithmetic on it). With `grad` for ``jac``, scipy gets exact
+    `f` takes the parameters `x` (a list, or the numpy array scipy passes,
+    which `f` receives as an array of Values) and any extra ``args`` of the
+    minimization, which are not differentiated. The product is a flat list of
+    floats, or a flat float64 array when `p` is an array (scipy does
+    arithmetic on it). With `grad` for ``jac``, scipy gets exact
     first and second derivatives:
 
     ``minimize(f, x0, jac=grad(f), hessp=hessian_vector_product(f), method="trust-ncg")``
@@ -354,8 +396,7 @@ def hessian_vector_product(f: Function) -> Callable[..., Any]:
     def hessp(x: Any, p: Any, *args: Any) -> Any:
         product = hvp(lambda v: f(v, *args))((x,), (p,))[0]
         flat = [data_of(h, "hessian_vector_product", "the product") for h in tree_flatten(product)[0]]
-        # A numpy array in, a numpy array out; numpy is already imported if the caller has one.
-        numpy = sys.modules.get("numpy")
-        return numpy.asarray(flat) if numpy is not None and isinstance(p, numpy.ndarray) else flat
+        # A numpy array in, a (flat) numpy array out.
+        return tree_unflatten(Structure.array((len(flat),)), flat) if is_array(p) else flat
 
     return hessp
