@@ -321,5 +321,5 @@ def test_derivatives_work_inside_no_grad():
     with no_grad():
         assert grad(lambda x: x**3)(2.0) == 12.0
         assert hessian(lambda x: x**3)(2.0) == [[12.0]]
-        assert numeric_grad(grad(lambda x: x**3), 2.0)[0] == pytest.approx(12.0, rel=1e-6)
-    assert numeric_grad(grad(lambda x: x**3), 2.0)[0] == pytest.approx(12.0, rel=1e-6)
+        assert numeric_grad(grad(lambda x: x**3), 2.0) == pytest.approx(12.0, rel=1e-6)
+    assert numeric_grad(grad(lambda x: x**3), 2.0) == pytest.approx(12.0, rel=1e-6)
