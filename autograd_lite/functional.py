@@ -258,15 +258,19 @@ def _grad(f: Function, argnums: ArgNums, name: str) -> Function:
     return gradient
 
 
-def jacobian(f: Function, argnums: ArgNums = None) -> Function:
+def jacobian(f: Function, argnums: ArgNums = 0) -> Function:
     """A function computing the matrix ``J[i][j] = ∂fᵢ/∂xⱼ`` (a list of rows).
 
     Row i is the i-th number of the output (a scalar gives one row; a list,
     tuple or dict of Values one row per number, in leaf order); column j is the
     j-th number of the differentiated arguments, all of them in `argnums`
-    order (by default every positional argument), each in leaf order.
+    order, each in leaf order. `argnums` is 0 by default, as for `grad` (and
+    in JAX); a tuple of positions puts the columns of all of them side by side
+    in one matrix, and ``None`` stands for every positional argument.
 
     >>> jacobian(lambda x, y: [x * y, x + y])(2.0, 3.0)
+    [[3.0], [1.0]]
+    >>> jacobian(lambda x, y: [x * y, x + y], argnums=(0, 1))(2.0, 3.0)
     [[3.0, 2.0], [1.0, 1.0]]
     >>> jacobian(lambda v: {"sum": v[0] + v[1], "product": v[0] * v[1]})([2.0, 3.0])
     [[1.0, 1.0], [3.0, 2.0]]
@@ -289,13 +293,18 @@ def _jacobian(f: Function, argnums: ArgNums, name: str) -> Function:
     return jacobian_matrix
 
 
-def hessian(f: Function, argnums: ArgNums = None) -> Function:
+def hessian(f: Function, argnums: ArgNums = 0) -> Function:
     """A function computing ``H[i][j] = ∂²f/∂xᵢ∂xⱼ``: the Jacobian of the gradient.
 
     For n numbers in the differentiated arguments (n scalars, or a list of n,
     or any containers holding n numbers in all), H is n rows of n, in leaf order.
+    `argnums` is 0 by default, as for `grad` (and in JAX): ∂²f/∂x² for
+    ``f(x, y)``; a tuple of positions gives the Hessian over all of them, and
+    ``None`` over every positional argument.
 
-    >>> hessian(lambda x, y: x * x * y)(1.0, 2.0)    # [[2y, 2x], [2x, 0]]
+    >>> hessian(lambda x, y: x * x * y)(1.0, 2.0)    # ∂²f/∂x² = 2y
+    [[4.0]]
+    >>> hessian(lambda x, y: x * x * y, argnums=(0, 1))(1.0, 2.0)    # [[2y, 2x], [2x, 0]]
     [[4.0, 2.0], [2.0, 0.0]]
     """
 

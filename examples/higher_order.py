@@ -53,7 +53,7 @@ def main() -> int:
     def line_loss(a: Value, b: Value) -> Value:
         return sum(((a * x + b - y) ** 2 for x, y in POINTS), Value(0.0)) / len(POINTS)
 
-    H = hessian(line_loss)(0.0, 0.0)
+    H = hessian(line_loss, argnums=(0, 1))(0.0, 0.0)
     for row in H:
         print("   [" + "  ".join(f"{h:8.4f}" for h in row) + "]")
     expected = [[2 * 14 / 3, 2 * 6 / 3], [2 * 6 / 3, 2.0]]

@@ -76,7 +76,7 @@ def test_numpy_arrays_reach_f_as_arrays():
 def test_the_jacobian_has_a_row_per_output_number_and_a_column_per_input_number():
     """Rows follow the output's leaf order, columns the arguments' leaf order, across arguments."""
     f = lambda p, s: {"a": [p[0] * s, p[1]], "b": s * s}
-    assert al.jacobian(f)([2.0, 3.0], 5.0) == [[5.0, 0.0, 2.0], [0.0, 1.0, 0.0], [0.0, 0.0, 10.0]]
+    assert al.jacobian(f, argnums=(0, 1))([2.0, 3.0], 5.0) == [[5.0, 0.0, 2.0], [0.0, 1.0, 0.0], [0.0, 0.0, 10.0]]
 
 
 def test_the_hessian_over_a_list_of_n_is_n_by_n():
