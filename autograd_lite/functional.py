@@ -121,7 +121,13 @@ class _Call:
     """One evaluation of `f`, with every number of the chosen arguments lifted to a fresh Value."""
 
     def __init__(
-        self, f: Function, args: Sequence[Any], kwargs: dict[str, Any], positions: tuple[int, ...], name: str
+        self,
+        f: Function,
+        args: Sequence[Any],
+        kwargs: dict[str, Any],
+        positions: tuple[int, ...],
+        name: str,
+        has_aux: bool = False,
     ) -> None:
         self.name = name
         self.nested = _depth.get() > 0
@@ -153,6 +159,18 @@ class _Call:
                 self.output = f(*call_args, **kwargs)
         finally:
             _depth.reset(token)
+        self.aux: Any = None
+        if has_aux:
+            if not (isinstance(self.output, (tuple, list)) and len(self.output) == 2):
+                raise TypeError(
+                    f"{name}: with has_aux=True the function must return a pair (output, aux), got "
+                    f"{type(self.output).__name__} {self.output!r}"
+                )
+            self.output, self.aux = self.output
+
+    def aux_result(self) -> Any:
+        """The aux as the caller should see it: as `f` returned it, its Values as floats at the top level."""
+        return self.aux if self.nested else _floats_in(self.aux, set())
 
     def scalar_output(self) -> Value:
         """The output as one Value: a Value, a number or numpy scalar (a constant), or a 0-d array of one of them."""
@@ -196,12 +214,48 @@ class _Call:
         return v if self.nested or not isinstance(v, Value) else v.data
 
 
+def _floats_in(aux: Any, open_: set[int]) -> Any:
+    """`aux` with each Value in it replaced by its float: itself, or inside lists, tuples, dicts and object arrays.
+
+    Anything else is left as it is, and so is a container with no Value inside
+    (the same object comes back). `open_` holds the containers being walked: a
+    container met again inside itself is left as it is there.
+    """
+    if isinstance(aux, Value):
+        return aux.data
+    if id(aux) in open_:
+        return aux
+    if is_array(aux):
+        if aux.dtype != object:
+            return aux
+        items = aux.reshape(-1).tolist()
+        open_.add(id(aux))
+        plain = [_floats_in(x, open_) for x in items]
+        open_.discard(id(aux))
+        same = all(p is x for p, x in zip(plain, items))
+        return aux if same else tree_unflatten(Structure.array(aux.shape), plain)
+    kind = type(aux)
+    if kind is dict:
+        open_.add(id(aux))
+        plain_values = {k: _floats_in(v, open_) for k, v in aux.items()}
+        open_.discard(id(aux))
+        return aux if all(plain_values[k] is v for k, v in aux.items()) else plain_values
+    if kind is list or kind is tuple or (isinstance(aux, tuple) and hasattr(aux, "_fields")):  # a namedtuple too
+        open_.add(id(aux))
+        plain = [_floats_in(x, open_) for x in aux]
+        open_.discard(id(aux))
+        if all(p is x for p, x in zip(plain, aux)):
+            return aux
+        return plain if kind is list else tuple(plain) if kind is tuple else kind(*plain)
+    return aux
+
+
 def _holds_array(structure: Structure) -> bool:
     """Whether a numpy array is, or is somewhere inside, the container `structure` describes."""
     return structure.kind == "array" or any(_holds_array(c) for c in structure.children)
 
 
-def value_and_grad(f: Function, argnums: ArgNums = 0) -> Function:
+def value_and_grad(f: Function, argnums: ArgNums = 0, has_aux: bool = False) -> Function:
     """A function returning ``(f(*args), ∂f/∂args[argnums])`` from one forward and one backward pass.
 
     `argnums` is an int (one gradient, shaped like that argument) or a tuple of
@@ -211,29 +265,40 @@ def value_and_grad(f: Function, argnums: ArgNums = 0) -> Function:
     `hessian` then repeat its columns. Arguments outside `argnums`, and
     keyword arguments, reach `f` unchanged (a float stays a float).
 
+    With ``has_aux=True``, as in JAX, `f` returns a pair ``(output, aux)``:
+    only the output is differentiated, and the result is ``((value, aux),
+    gradient)``. The aux comes back as `f` returned it, except that at the
+    top level every Value in it (itself, or inside lists, tuples, dicts and
+    object arrays) is its float, as every result is there; inside another
+    derivative it keeps its Values, so the outer one can differentiate them.
+
     >>> value_and_grad(lambda x, y: x * y, argnums=(0, 1))(3.0, 4.0)
     (12.0, (4.0, 3.0))
     >>> value_and_grad(lambda x, y: x * y, argnums=(0, -2))(3.0, 4.0)
     (12.0, (4.0, 4.0))
     >>> value_and_grad(lambda xs, scale: scale * sum(x * x for x in xs))([1.0, 2.0], scale=0.5)
     (2.5, [1.0, 2.0])
+    >>> value_and_grad(lambda x: (x * x, {"half": x / 2}), has_aux=True)(3.0)
+    ((9.0, {'half': 1.5}), 6.0)
     """
-    return _value_and_grad(f, argnums, "value_and_grad")
+    return _value_and_grad(f, argnums, "value_and_grad", has_aux)
 
 
-def _value_and_grad(f: Function, argnums: ArgNums, name: str) -> Function:
+def _value_and_grad(f: Function, argnums: ArgNums, name: str, has_aux: bool = False) -> Function:
     """`value_and_grad`, with errors naming `name` (the function the user called)."""
 
     def value_and_gradient(*args: Any, **kwargs: Any) -> tuple[Any, Any]:
-        call = _Call(f, args, kwargs, _positions(argnums, len(args), name, kwargs), name)
+        call = _Call(f, args, kwargs, _positions(argnums, len(args), name, kwargs), name, has_aux)
         out = call.scalar_output()
         gradients = call.per_argument(call.derivatives(out))
-        return call.result(out), gradients[0] if isinstance(argnums, int) else tuple(gradients)
+        gradient = gradients[0] if isinstance(argnums, int) else tuple(gradients)
+        value = call.result(out)
+        return ((value, call.aux_result()) if has_aux else value), gradient
 
     return value_and_gradient
 
 
-def grad(f: Function, argnums: ArgNums = 0) -> Function:
+def grad(f: Function, argnums: ArgNums = 0, has_aux: bool = False) -> Function:
     """A function computing the derivative of `f` with respect to argument `argnums`.
 
     `argnums` is an int or a tuple of ints (then a tuple is returned). Nest it
@@ -245,20 +310,27 @@ def grad(f: Function, argnums: ArgNums = 0) -> Function:
     (12.0, 12.0, 6.0)
     >>> grad(lambda xs: sum(x * x for x in xs))([1.0, 2.0])
     [2.0, 4.0]
+
+    With ``has_aux=True`` `f` returns ``(output, aux)`` and the result is
+    ``(gradient, aux)``, as in JAX; the aux is what `value_and_grad` says.
+
+    >>> grad(lambda x: (x ** 3, ["cube", x ** 3]), has_aux=True)(2.0)
+    (12.0, ['cube', 8.0])
     """
-    return _grad(f, argnums, "grad")
+    return _grad(f, argnums, "grad", has_aux)
 
 
-def _grad(f: Function, argnums: ArgNums, name: str) -> Function:
+def _grad(f: Function, argnums: ArgNums, name: str, has_aux: bool = False) -> Function:
     """`grad`, with errors naming `name`."""
 
     def gradient(*args: Any, **kwargs: Any) -> Any:
-        return _value_and_grad(f, argnums, name)(*args, **kwargs)[1]
+        value, g = _value_and_grad(f, argnums, name, has_aux)(*args, **kwargs)
+        return (g, value[1]) if has_aux else g
 
     return gradient
 
 
-def jacobian(f: Function, argnums: ArgNums = 0) -> Function:
+def jacobian(f: Function, argnums: ArgNums = 0, has_aux: bool = False) -> Function:
     """A function computing the matrix ``J[i][j] = ∂fᵢ/∂xⱼ`` (a list of rows).
 
     Row i is the i-th number of the output (a scalar gives one row; a list,
@@ -266,7 +338,9 @@ def jacobian(f: Function, argnums: ArgNums = 0) -> Function:
     j-th number of the differentiated arguments, all of them in `argnums`
     order, each in leaf order. `argnums` is 0 by default, as for `grad` (and
     in JAX); a tuple of positions puts the columns of all of them side by side
-    in one matrix, and ``None`` stands for every positional argument.
+    in one matrix, and ``None`` stands for every positional argument. With
+    ``has_aux=True`` `f` returns ``(output, aux)`` and the result is
+    ``(J, aux)``, as in JAX; the aux is what `value_and_grad` says.
 
     >>> jacobian(lambda x, y: [x * y, x + y])(2.0, 3.0)
     [[3.0], [1.0]]
@@ -275,32 +349,34 @@ def jacobian(f: Function, argnums: ArgNums = 0) -> Function:
     >>> jacobian(lambda v: {"sum": v[0] + v[1], "product": v[0] * v[1]})([2.0, 3.0])
     [[1.0, 1.0], [3.0, 2.0]]
     """
-    return _jacobian(f, argnums, "jacobian")
+    return _jacobian(f, argnums, "jacobian", has_aux)
 
 
-def _jacobian(f: Function, argnums: ArgNums, name: str) -> Function:
+def _jacobian(f: Function, argnums: ArgNums, name: str, has_aux: bool = False) -> Function:
     """`jacobian`, with errors naming `name`."""
 
     def jacobian_matrix(*args: Any, **kwargs: Any) -> Any:
-        call = _Call(f, args, kwargs, _positions(argnums, len(args), name, kwargs), name)
+        call = _Call(f, args, kwargs, _positions(argnums, len(args), name, kwargs), name, has_aux)
         outputs, shape = call.output_leaves()
         rows = [call.derivatives(y) for y in outputs]
-        if not any(_holds_array(s) for s in [shape, *call.shapes]):
-            return rows
-        columns = sum(s.size for s in call.shapes)
-        return tree_unflatten(Structure.array((len(rows), columns)), [d for row in rows for d in row])
+        matrix: Any = rows
+        if any(_holds_array(s) for s in [shape, *call.shapes]):
+            columns = sum(s.size for s in call.shapes)
+            matrix = tree_unflatten(Structure.array((len(rows), columns)), [d for row in rows for d in row])
+        return (matrix, call.aux_result()) if has_aux else matrix
 
     return jacobian_matrix
 
 
-def hessian(f: Function, argnums: ArgNums = 0) -> Function:
+def hessian(f: Function, argnums: ArgNums = 0, has_aux: bool = False) -> Function:
     """A function computing ``H[i][j] = ∂²f/∂xᵢ∂xⱼ``: the Jacobian of the gradient.
 
     For n numbers in the differentiated arguments (n scalars, or a list of n,
     or any containers holding n numbers in all), H is n rows of n, in leaf order.
     `argnums` is 0 by default, as for `grad` (and in JAX): ∂²f/∂x² for
     ``f(x, y)``; a tuple of positions gives the Hessian over all of them, and
-    ``None`` over every positional argument.
+    ``None`` over every positional argument. With ``has_aux=True`` `f`
+    returns ``(output, aux)`` and the result is ``(H, aux)``, as in JAX.
 
     >>> hessian(lambda x, y: x * x * y)(1.0, 2.0)    # ∂²f/∂x² = 2y
     [[4.0]]
@@ -311,7 +387,7 @@ def hessian(f: Function, argnums: ArgNums = 0) -> Function:
     def hessian_matrix(*args: Any, **kwargs: Any) -> Any:
         positions = _positions(argnums, len(args), "hessian", kwargs)
         # Differentiate the chosen arguments in both passes; the others stay fixed.
-        return _jacobian(_grad(f, positions, "hessian"), positions, "hessian")(*args, **kwargs)
+        return _jacobian(_grad(f, positions, "hessian", has_aux), positions, "hessian", has_aux)(*args, **kwargs)
 
     return hessian_matrix
 
