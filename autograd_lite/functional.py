@@ -1,4 +1,4 @@
-"""Derivatives as functions: `grad`, `value_and_grad`, `jacobian`, `hessian`, `hvp`, `jvp`.
+"""Derivatives as functions: `grad`, `value_and_grad`, `jacobian`, `hessian`, `hvp`, `jvp`, `vjp`.
 
 Each takes a function of Values and returns a new function that computes
 derivatives. They nest to any order, because a gradient is itself a `Value`
@@ -83,7 +83,7 @@ if TYPE_CHECKING:
     Function = Callable[..., Any]
     ArgNums = int | Sequence[int] | None
 
-__all__ = ["grad", "hessian", "hessian_vector_product", "hvp", "jacobian", "jvp", "value_and_grad"]
+__all__ = ["grad", "hessian", "hessian_vector_product", "hvp", "jacobian", "jvp", "value_and_grad", "vjp"]
 
 # How many derivative calls are running a user's function right now. Inside
 # one, results must stay Values even for plain-number arguments, because the
@@ -434,6 +434,47 @@ def _jvp(f: Function, primals: Sequence[Any], tangents: Sequence[Any], kwargs: d
     pushed = push_forward(outputs, dict(zip(call.inputs, seeds)))
     values = tree_unflatten(shape, [call.result(y) for y in outputs])
     return values, tree_unflatten(shape, [call.result(d) for d in pushed])
+
+
+def vjp(f: Function, *primals: Any, has_aux: bool = False, **kwargs: Any) -> tuple[Any, ...]:
+    """Reverse mode as JAX gives it: ``(f(*primals), vjp_fn)``, and ``vjp_fn(cotangent)`` is cotangent · ∂f/∂primals.
+
+    `f` is evaluated once, its graph recorded. ``vjp_fn`` takes a cotangent
+    shaped like `f`'s output (a number for a scalar output) and returns a
+    tuple with one entry per primal, shaped like it: Σₖ cotangentₖ · ∂outₖ/∂x
+    for every number x of that primal, from one reverse pass. It may be called
+    any number of times; it changes no Value's ``.grad``. With
+    ``has_aux=True`` `f` returns ``(output, aux)`` and the result is ``(out,
+    vjp_fn, aux)``, the aux as `value_and_grad` says. Every primal is
+    differentiated; keyword arguments reach `f` unchanged.
+
+    >>> out, vjp_fn = vjp(lambda x, y: [x * y, x + y], 2.0, 3.0)
+    >>> out, vjp_fn([1.0, 0.0]), vjp_fn([1.0, 10.0])
+    ([6.0, 5.0], (3.0, 2.0), (13.0, 12.0))
+    """
+    if not primals:
+        raise ValueError("vjp: no primals, so there is nothing to differentiate")
+    call = _Call(f, primals, kwargs, tuple(range(len(primals))), "vjp", has_aux)
+    outputs, shape = call.output_leaves()
+    out = tree_unflatten(shape, [call.result(y) for y in outputs])
+
+    def vjp_fn(cotangent: Any) -> tuple[Any, ...]:
+        leaves, given = tree_flatten(cotangent, "vjp: the cotangent")
+        if given.lists() != shape.lists():  # a list may stand for an array of its shape, and back
+            raise ValueError(f"vjp: the cotangent has the shape {given!r}, but the function's result has {shape!r}")
+        cotangents = [c if isinstance(c, Value) else data_of(c, "vjp", "the cotangent") for c in leaves]
+        # Values in the cotangent (an outer derivative through it) need gradients as Values too.
+        nested = call.nested or any(isinstance(c, Value) for c in cotangents)
+        total: Value | None = None
+        with enable_grad():  # Σ cotangent · output, recorded on f's graph: one reverse pass gives every product
+            for c, y in zip(cotangents, outputs):
+                total = c * y if total is None else total + c * y
+        if total is None:  # an output with no numbers: every product is 0
+            total = Value(0.0)
+        flat = differentiate(total, call.inputs, create_graph=nested)
+        return tuple(tree_split(call.shapes, [d if nested or not isinstance(d, Value) else d.data for d in flat]))
+
+    return (out, vjp_fn, call.aux_result()) if has_aux else (out, vjp_fn)
 
 
 def hvp(f: Function) -> Callable[..., list[Any]]:
