@@ -477,30 +477,34 @@ def vjp(f: Function, *primals: Any, has_aux: bool = False, **kwargs: Any) -> tup
     return (out, vjp_fn, call.aux_result()) if has_aux else (out, vjp_fn)
 
 
-def hvp(f: Function) -> Callable[..., list[Any]]:
-    """A function computing the Hessian-vector product ``H·v`` without forming ``H``.
+def hvp(f: Function, primals: Sequence[Any], tangents: Sequence[Any], **kwargs: Any) -> Any:
+    """The Hessian-vector product ``H·v`` at `primals` along `tangents`, without forming ``H``.
 
-    ``hvp(f)(args, vector)``: `args` is the tuple of `f`'s arguments and
-    `vector` has one entry per argument, of the same shape; the result is a
-    list with one entry per argument, shaped like it. Forward mode over reverse
-    mode: the directional derivative of the gradient along `vector`, one
-    gradient evaluation's worth of work.
+    JAX's order, as its documentation defines ``hvp(f, primals, tangents)``
+    (``jvp(grad(f), primals, tangents)[1]``): `primals` is the tuple of `f`'s
+    arguments and `tangents` the vector, one entry per primal of the same
+    shape. Every primal is differentiated, so ``H`` is the Hessian over all of
+    them. For one primal the product has its shape (``hvp(f, (x,), (v,))``
+    is shaped like ``x``, as in JAX's docs); for several it is a tuple with one
+    entry per primal, shaped like it (the first entry is what JAX's docs'
+    ``hvp`` gives for several primals). Forward mode over reverse mode: the
+    directional derivative of the gradient, one gradient evaluation's worth
+    of work. Keyword arguments go to `f` unchanged. (`hessian_vector_product`
+    is the same product in scipy's ``hessp(x, p)`` order.)
 
-    >>> hvp(lambda x, y: x * x * y)((1.0, 2.0), (1.0, 0.0))    # first column of H
-    [4.0, 2.0]
+    >>> hvp(lambda x, y: x * x * y, (1.0, 2.0), (1.0, 0.0))    # first column of H = [[2y, 2x], [2x, 0]]
+    (4.0, 2.0)
+    >>> hvp(lambda xs: xs[0] * xs[0] * xs[1], ([1.0, 2.0],), ([0.0, 1.0],))
+    [2.0, 0.0]
     """
+    return _hvp(f, primals, tangents, kwargs, "hvp")
 
-    def product(args: Sequence[Any], vector: Sequence[Any], **kwargs: Any) -> list[Any]:
-        for what, given in (("the arguments", args), ("the vector", vector)):
-            if not isinstance(given, (tuple, list)):
-                raise TypeError(f"hvp: {what} must be a tuple or list, got {type(given).__name__} {given!r}")
-        if len(args) != len(vector):
-            raise ValueError(f"hvp: got {len(args)} arguments but a vector of length {len(vector)}")
-        everything = tuple(range(len(args)))
-        _, derivative = _jvp(_grad(f, everything, "hvp"), args, vector, kwargs, "hvp")
-        return list(derivative)
 
-    return product
+def _hvp(f: Function, primals: Sequence[Any], tangents: Sequence[Any], kwargs: dict[str, Any], name: str) -> Any:
+    """`hvp`, with errors naming `name`."""
+    every = tuple(range(len(primals))) if isinstance(primals, (tuple, list)) else (0,)  # _jvp checks primals
+    _, product = _jvp(_grad(f, every, name), primals, tangents, kwargs, name)
+    return product[0] if len(product) == 1 else product
 
 
 def hessian_vector_product(f: Function) -> Callable[..., Any]:
@@ -520,7 +524,7 @@ def hessian_vector_product(f: Function) -> Callable[..., Any]:
     """
 
     def hessp(x: Any, p: Any, *args: Any) -> Any:
-        product = hvp(lambda v: f(v, *args))((x,), (p,))[0]
+        product = _hvp(lambda v: f(v, *args), (x,), (p,), {}, "hessian_vector_product")
         flat = [data_of(h, "hessian_vector_product", "the product") for h in tree_flatten(product)[0]]
         # A numpy array in, a (flat) numpy array out.
         return tree_unflatten(Structure.array((len(flat),)), flat) if is_array(p) else flat

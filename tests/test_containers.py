@@ -91,7 +91,7 @@ def test_jvp_and_hvp_take_containers():
     """Tangents and vectors have the primals' shapes; results have the output's shape."""
     value, tangent = al.jvp(lambda p: [p["x"] * p["y"], p["x"]], ({"x": 2.0, "y": 3.0},), ({"x": 1.0, "y": 0.0},))
     assert (value, tangent) == ([6.0, 2.0], [3.0, 1.0])
-    assert al.hvp(lambda xs: xs[0] * xs[0] * xs[1])(([1.0, 2.0],), ([1.0, 0.0],)) == [[4.0, 2.0]]
+    assert al.hvp(lambda xs: xs[0] * xs[0] * xs[1], ([1.0, 2.0],), ([1.0, 0.0],)) == [4.0, 2.0]
     with pytest.raises(ValueError, match=r"jvp: tangent 0 has the shape \[\*\], but its primal has \[\*, \*\]"):
         al.jvp(lambda xs: xs[0], ([1.0, 2.0],), ([1.0],))
 

@@ -233,12 +233,30 @@ def test_jacobian_and_hessian_differentiate_argument_0_by_default():
 
 
 def test_hvp_equals_hessian_times_vector():
-    """hvp(f)(x, v) equals H(x)·v without forming H."""
+    """hvp(f, primals, tangents) equals H·v over every primal, a tuple with one entry per primal."""
     f = lambda x, y, z: x * y * z + (x * z).sin() + y**3
     args, v = (0.5, -1.2, 2.0), (0.3, -0.7, 1.1)
     H = hessian(f, argnums=(0, 1, 2))(*args)
-    expected = [sum(H[i][j] * v[j] for j in range(3)) for i in range(3)]
-    assert hvp(f)(args, v) == pytest.approx(expected, rel=1e-12)
+    expected = tuple(sum(H[i][j] * v[j] for j in range(3)) for i in range(3))
+    product = hvp(f, args, v)
+    assert type(product) is tuple and product == pytest.approx(expected, rel=1e-12)
+
+
+def test_hvp_of_one_primal_is_shaped_like_it():
+    """hvp(f, (x,), (v,)) is H·v shaped like x, as JAX's docs define it: jvp(grad(f), (x,), (v,))[1]."""
+    f = lambda xs: xs[0] ** 3 * xs[1] + xs[1] ** 2
+    x, v = [1.5, -0.5], [0.2, 1.0]
+    H = hessian(f)(x)
+    product = hvp(f, (x,), (v,))
+    assert product == pytest.approx([H[0][0] * v[0] + H[0][1] * v[1], H[1][0] * v[0] + H[1][1] * v[1]], rel=1e-12)
+    assert product == jvp(grad(f), (x,), (v,))[1]
+    assert hvp(lambda t: t**4, (2.0,), (1.0,)) == 48.0  # a number: 12t²·1
+
+
+def test_hvp_passes_keyword_arguments_and_nests():
+    """Keyword arguments reach f undifferentiated; hvp inside grad is differentiable (d/dx of 6x·1 is 6)."""
+    assert hvp(lambda x, scale: scale * x**3, (2.0,), (1.0,), scale=2.0) == 24.0
+    assert grad(lambda x: hvp(lambda t: t**3, (x,), (1.0,)))(2.0) == 6.0
 
 
 def test_jvp_single_and_multiple_outputs():
@@ -274,7 +292,8 @@ def test_higher_order_mixed_partials():
         (lambda: grad(lambda x: x, argnums="0")(1.0), TypeError, "argnums must be an int or a tuple of ints"),
         (lambda: grad(lambda x: x, argnums=("0",))(1.0), TypeError, "argnums must be ints"),
         (lambda: jvp(lambda x: x, (1.0,), (1.0, 2.0)), ValueError, "1 primals but 2 tangents"),
-        (lambda: hvp(lambda x: x)((1.0,), ()), ValueError, "vector of length 0"),
+        (lambda: hvp(lambda x: x, (1.0,), ()), ValueError, "^hvp: got 1 primals but 0 tangents"),
+        (lambda: hvp(lambda x: x, 1.0, 1.0), TypeError, r"^hvp: primals must be a tuple or list .* \(write \(1.0,\)"),
         (lambda: jacobian(lambda x: [x, "y"])(1.0), TypeError, r"jacobian: the function's result\[1\] must be"),
     ],
 )

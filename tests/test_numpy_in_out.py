@@ -132,6 +132,14 @@ def test_jvp_answers_array_outputs_with_arrays_and_takes_list_tangents():
         al.jvp(lambda x: x.sum(), (x,), ([1.0, 0.0],))
 
 
+def test_hvp_of_an_array_is_an_array_of_its_shape():
+    """hvp(Σx³, (x,), (v,)) for a (2, 2) array is the float64 array 6x·v, of x's shape; lists give lists."""
+    x, v = np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([[1.0, 0.0], [0.5, -1.0]])
+    product = float_array(al.hvp(lambda x: (x**3).sum(), (x,), (v,)), (2, 2))
+    assert product.tolist() == [[6.0, 0.0], [9.0, -24.0]]
+    assert al.hvp(lambda xs: xs[0] ** 3, ([1.0, 2.0],), ([1.0, 0.0],)) == [6.0, 0.0]
+
+
 def test_hessian_vector_product_gives_scipy_a_flat_array():
     """hessian_vector_product(f)(x, p) for arrays x and p is a float64 array of p's length; lists give a list."""
     f = lambda x: (x[0] ** 2) * x[1]
