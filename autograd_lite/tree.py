@@ -203,7 +203,9 @@ def _flatten(tree: Any, path: str, leaves: list[Any], open_: dict[int, str]) -> 
 def _flatten_array(array: Any, path: str, leaves: list[Any]) -> Structure:
     """A numpy array's structure, its items appended to `leaves` in row-major order; each item must be a leaf."""
     structure = Structure.array(array.shape)
-    items = array.reshape(-1).tolist()  # Python numbers for a numeric array, the objects themselves for dtype object
+    # As a plain ndarray (a subclass such as np.matrix keeps two dimensions when reshaped), then one row:
+    # Python numbers for a numeric array, the objects themselves for dtype object.
+    items = sys.modules["numpy"].asarray(array).reshape(-1).tolist()
     if all(isinstance(x, (Value, numbers.Real)) for x in items):
         leaves += items
         return structure

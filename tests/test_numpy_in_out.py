@@ -237,3 +237,14 @@ def test_the_package_does_not_import_numpy():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert result.stdout.strip() == "False", result.stderr
+
+
+def test_an_array_subclass_is_read_as_the_array_it_is():
+    """np.matrix, which stays 2-d when reshaped, is read number by number; its gradient is a plain float64 array."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PendingDeprecationWarning)
+        m = np.matrix([[1.0, 2.0], [3.0, 4.0]])
+    g = float_array(al.grad(lambda x: x[0, 0] * x[1, 1])(m), (2, 2))
+    assert type(g) is np.ndarray and g.tolist() == [[4.0, 0.0], [0.0, 1.0]]
