@@ -53,6 +53,12 @@ array([2., 4.])
 array([[6., 4.],
        [4., 2.]])
 
+**JAX's names and defaults.** `grad`, `value_and_grad`, `jacobian` and
+`hessian` differentiate argument 0 unless `argnums` says otherwise, and take
+``has_aux=True`` for an `f` returning ``(output, aux)``. ``vjp(f, *primals)``
+is ``(out, vjp_fn)``; ``jvp(f, primals, tangents)`` and ``hvp(f, primals,
+tangents)`` take tuples of arguments and of directions, in JAX's order.
+
 How nesting works: every call lifts the numbers it differentiates to fresh
 Values, runs `f`, and reads the derivatives off the recorded graph. At the top
 level that is one reverse pass with gradients as floats (`differentiate` with
