@@ -11,8 +11,9 @@ Contents:
   (`autograd_lite.functions`); every one a row of the table in
   `autograd_lite.primitives`, and `primitive` adds your own. ``no_grad()``
   computes without recording (`autograd_lite.grad_mode`).
-* `grad`, `value_and_grad`, `jacobian`, `hessian`, `hvp`, `jvp` — derivatives as
-  functions, nesting to any order, of numbers or containers of numbers
+* `grad`, `value_and_grad`, `jacobian`, `hessian`, `hvp`, `jvp`, `vjp` — derivatives
+  as functions, with JAX's names and defaults (``argnums=0``, ``has_aux``),
+  nesting to any order, of numbers, containers of numbers or numpy arrays
   (`autograd_lite.functional`, over `autograd_lite.higher`);
   `hessian_vector_product` in scipy's ``hessp`` form.
 * `tree_flatten`, `tree_unflatten`, `tree_map` — lists, tuples and dicts of
@@ -48,7 +49,7 @@ from . import optim, pickles  # noqa: F401  (pickles registers how Values pickle
 from .checks import BranchChangedError, NonFiniteGradientError
 from .engine import Value, topological_order
 from .explain import explain
-from .functional import grad, hessian, hessian_vector_product, hvp, jacobian, jvp, value_and_grad
+from .functional import grad, hessian, hessian_vector_product, hvp, jacobian, jvp, value_and_grad, vjp
 from .functions import (
     abs_,
     acos,
@@ -244,6 +245,7 @@ __all__ = [
     "trunc",
     "value_and_grad",
     "viz",
+    "vjp",
     "xlog1py",
     "xlogy",
 ]

@@ -6,7 +6,7 @@ difference*), which is accurate to about eps². `gradcheck` compares those slope
 with the exact ones from `backward()` and says, argument by argument, whether
 they agree.
 
->>> slope = numeric_grad(lambda x: x * x, 3.0)[0]     # the slope of x² at 3 is 6
+>>> slope = numeric_grad(lambda x: x * x, 3.0)     # the slope of x² at 3 is 6
 >>> round(slope, 6)
 6.0
 >>> gradcheck(lambda x, y: x * y + y.exp(), 2.0, 0.5)
@@ -111,24 +111,33 @@ def _difference(f: _Flat, point: list[float], i: int, h: float, where: str) -> t
     return slope, _rounding(f_up, f_down, up - down)
 
 
-def numeric_grad(f: Callable[..., Any], *args: Any, eps: float = 1e-6) -> list[Any]:
-    """Central-difference slope of `f` with respect to each argument.
+def numeric_grad(f: Callable[..., Any], *args: Any, eps: float = 1e-6) -> Any:
+    """Central-difference slopes of `f` at `args`, shaped as `grad` shapes its gradient.
 
     ``(f(x + h) − f(x − h)) / 2h`` with ``h = eps · max(1, |x|)``, one number
     at a time. `f` takes Values, the same function you would call
-    ``backward()`` on; it is evaluated without recording a graph. An argument
-    may be a container of numbers (as for `grad`): its slopes come back in the
-    same shape. A step that leaves the function's domain, or that floats
-    cannot represent, is an error that says so.
+    ``backward()`` on; it is evaluated without recording a graph. Every
+    argument is differentiated. For one argument the slopes have its shape (a
+    float for a number, a list for a list, a float64 array for a numpy
+    array, which `f` receives as an array of Values): what ``grad(f)(x)``
+    returns. For several, a tuple with one entry per argument, each shaped
+    like it: what ``grad(f, argnums=(0, 1, …))`` returns. A step that leaves
+    the function's domain, or that floats cannot represent, is an error that
+    says so.
 
-    >>> [round(slope, 6) for slope in numeric_grad(lambda x, y: x * y, 3.0, 4.0)]
+    >>> round(numeric_grad(lambda x: x * x, 3.0), 6)
+    6.0
+    >>> [round(slope, 6) for slope in numeric_grad(lambda v: v[0] * v[1], [3.0, 4.0])]
     [4.0, 3.0]
-    >>> [[round(s, 6) for s in slopes] for slopes in numeric_grad(lambda v: v[0] * v[1], [3.0, 4.0])]
-    [[4.0, 3.0]]
+    >>> tuple(round(slope, 6) for slope in numeric_grad(lambda x, y: x * y, 3.0, 4.0))
+    (4.0, 3.0)
     """
     eps = _check_positive("numeric_grad", "eps", eps)
+    if not args:
+        raise ValueError("numeric_grad: no arguments, so there is nothing to differentiate")
     flat = _Flat(f, args, "numeric_grad")
-    return tree_split(flat.shapes, _slopes(flat, eps, "numeric_grad"))
+    slopes = tree_split(flat.shapes, _slopes(flat, eps, "numeric_grad"))
+    return slopes[0] if len(args) == 1 else tuple(slopes)
 
 
 def _slopes(f: _Flat, eps: float, where: str) -> list[float]:

@@ -53,13 +53,13 @@ def main() -> int:
     def line_loss(a: Value, b: Value) -> Value:
         return sum(((a * x + b - y) ** 2 for x, y in POINTS), Value(0.0)) / len(POINTS)
 
-    H = hessian(line_loss)(0.0, 0.0)
+    H = hessian(line_loss, argnums=(0, 1))(0.0, 0.0)
     for row in H:
         print("   [" + "  ".join(f"{h:8.4f}" for h in row) + "]")
     expected = [[2 * 14 / 3, 2 * 6 / 3], [2 * 6 / 3, 2.0]]
     failures += any(abs(H[i][j] - expected[i][j]) > 1e-12 for i in range(2) for j in range(2))
     v = (1.0, -1.0)
-    product = hvp(line_loss)((0.0, 0.0), v)
+    product = hvp(line_loss, (0.0, 0.0), v)
     print(f"   H·{v} = {[round(p, 12) for p in product]}  (without forming H)")
     failures += any(abs(product[i] - sum(H[i][j] * v[j] for j in range(2))) > 1e-12 for i in range(2))
 

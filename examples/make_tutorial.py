@@ -46,7 +46,7 @@ opt = al.SGD([w], lr=0.05)
 for step in range(8):
     opt.zero_grad()
     loss(w).backward()
-    numeric = al.numeric_grad(loss, w.data)[0]
+    numeric = al.numeric_grad(loss, w.data)
     print(f"step {step}: w = {w.data:.6f}  exact slope {w.grad:+.6f}  numeric {numeric:+.6f}")
     opt.step()"""),
     ("markdown", """## 3. The graph of one neuron

@@ -104,7 +104,7 @@ def run(method: str, problem: Problem, budget: float) -> Result:
         optimizer = SGD(w, lr=LR)
 
         def step_once() -> None:
-            slopes = numeric_grad(lambda *v: loss(list(v)), *[p.data for p in w], eps=1e-6)
+            slopes = numeric_grad(loss, [p.data for p in w], eps=1e-6)
             for p, slope in zip(w, slopes):
                 p.grad = slope
             optimizer.step()

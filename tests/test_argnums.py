@@ -34,7 +34,7 @@ def test_jacobian_and_hessian_repeat_the_columns_of_a_repeated_argument():
 def test_a_repeat_among_others_keeps_the_argnums_order():
     """argnums (1, 0, 1): the columns and the Hessian's rows follow that order, every entry from the full Hessian."""
     f = lambda a, b: a * a * b + b * b * b
-    full = al.hessian(f)(2.0, 3.0)  # [[2b, 2a], [2a, 6b]]
+    full = al.hessian(f, argnums=(0, 1))(2.0, 3.0)  # [[2b, 2a], [2a, 6b]]
     order = (1, 0, 1)
     assert al.hessian(f, argnums=order)(2.0, 3.0) == [[full[i][j] for j in order] for i in order]
     assert al.jacobian(lambda a, b: [a * b, a + b], argnums=order)(2.0, 3.0) == [[2.0, 3.0, 2.0], [1.0, 1.0, 1.0]]

@@ -157,7 +157,8 @@ def test_every_primitive_has_the_right_hessian(name, data):
     """hessian of each primitive equals its closed-form second derivatives."""
     xs = data.draw(primitive_inputs(name))
     f = lambda *v: apply(PRIMITIVES[name], *v)
-    assert hessian(f)(*xs) == [pytest.approx(row, rel=1e-8, abs=1e-10) for row in SECOND[name](*xs)]
+    every = tuple(range(len(xs)))
+    assert hessian(f, argnums=every)(*xs) == [pytest.approx(row, rel=1e-8, abs=1e-10) for row in SECOND[name](*xs)]
 
 
 def test_no_perturbation_confusion():
@@ -199,21 +200,52 @@ def test_non_differentiated_arguments_pass_through():
 
 
 def test_jacobian_of_a_vector_function():
-    """jacobian returns one row per output, one column per argument."""
+    """jacobian returns one row per output, one column per differentiated argument (argument 0 by default)."""
     f = lambda x, y: (x * y, al.sin(x), y + 1.0)
-    J = jacobian(f)(2.0, 3.0)
+    J = jacobian(f, argnums=(0, 1))(2.0, 3.0)
     assert J[0] == [3.0, 2.0] and J[2] == [0.0, 1.0]
     assert J[1] == pytest.approx([math.cos(2.0), 0.0])
     assert jacobian(f, argnums=1)(2.0, 3.0) == [[2.0], [0.0], [1.0]]
+    assert jacobian(f)(2.0, 3.0) == [[3.0], [pytest.approx(math.cos(2.0))], [0.0]]
+    assert jacobian(f, argnums=None)(2.0, 3.0) == J
+
+
+def test_jacobian_and_hessian_differentiate_argument_0_by_default():
+    """As grad (and JAX): hessian(x²y³)(1, 3) is [[∂²f/∂x²]] = [[2y³]], not the 2×2 over both arguments."""
+    f = lambda x, y: x * x * y**3
+    assert hessian(f)(1.0, 3.0) == [[54.0]]
+    assert hessian(f, argnums=0)(1.0, 3.0) == [[54.0]]
+    assert hessian(f, argnums=1)(1.0, 3.0) == [[18.0]]  # 6x²y
+    assert hessian(f, argnums=(0, 1))(1.0, 3.0) == [[54.0, 54.0], [54.0, 18.0]]
+    assert hessian(f, argnums=None)(1.0, 3.0) == [[54.0, 54.0], [54.0, 18.0]]
+    assert jacobian(f)(1.0, 3.0) == [[54.0]]  # ∂f/∂x = 2xy³
 
 
 def test_hvp_equals_hessian_times_vector():
-    """hvp(f)(x, v) equals H(x)·v without forming H."""
+    """hvp(f, primals, tangents) equals H·v over every primal, a tuple with one entry per primal."""
     f = lambda x, y, z: x * y * z + (x * z).sin() + y**3
     args, v = (0.5, -1.2, 2.0), (0.3, -0.7, 1.1)
-    H = hessian(f)(*args)
-    expected = [sum(H[i][j] * v[j] for j in range(3)) for i in range(3)]
-    assert hvp(f)(args, v) == pytest.approx(expected, rel=1e-12)
+    H = hessian(f, argnums=(0, 1, 2))(*args)
+    expected = tuple(sum(H[i][j] * v[j] for j in range(3)) for i in range(3))
+    product = hvp(f, args, v)
+    assert type(product) is tuple and product == pytest.approx(expected, rel=1e-12)
+
+
+def test_hvp_of_one_primal_is_shaped_like_it():
+    """hvp(f, (x,), (v,)) is H·v shaped like x, as JAX's docs define it: jvp(grad(f), (x,), (v,))[1]."""
+    f = lambda xs: xs[0] ** 3 * xs[1] + xs[1] ** 2
+    x, v = [1.5, -0.5], [0.2, 1.0]
+    H = hessian(f)(x)
+    product = hvp(f, (x,), (v,))
+    assert product == pytest.approx([H[0][0] * v[0] + H[0][1] * v[1], H[1][0] * v[0] + H[1][1] * v[1]], rel=1e-12)
+    assert product == jvp(grad(f), (x,), (v,))[1]
+    assert hvp(lambda t: t**4, (2.0,), (1.0,)) == 48.0  # a number: 12t²·1
+
+
+def test_hvp_passes_keyword_arguments_and_nests():
+    """Keyword arguments reach f undifferentiated; hvp inside grad is differentiable (d/dx of 6x·1 is 6)."""
+    assert hvp(lambda x, scale: scale * x**3, (2.0,), (1.0,), scale=2.0) == 24.0
+    assert grad(lambda x: hvp(lambda t: t**3, (x,), (1.0,)))(2.0) == 6.0
 
 
 def test_jvp_single_and_multiple_outputs():
@@ -249,7 +281,8 @@ def test_higher_order_mixed_partials():
         (lambda: grad(lambda x: x, argnums="0")(1.0), TypeError, "argnums must be an int or a tuple of ints"),
         (lambda: grad(lambda x: x, argnums=("0",))(1.0), TypeError, "argnums must be ints"),
         (lambda: jvp(lambda x: x, (1.0,), (1.0, 2.0)), ValueError, "1 primals but 2 tangents"),
-        (lambda: hvp(lambda x: x)((1.0,), ()), ValueError, "vector of length 0"),
+        (lambda: hvp(lambda x: x, (1.0,), ()), ValueError, "^hvp: got 1 primals but 0 tangents"),
+        (lambda: hvp(lambda x: x, 1.0, 1.0), TypeError, r"^hvp: primals must be a tuple or list .* \(write \(1.0,\)"),
         (lambda: jacobian(lambda x: [x, "y"])(1.0), TypeError, r"jacobian: the function's result\[1\] must be"),
     ],
 )
@@ -263,7 +296,7 @@ def test_constant_function_has_zero_derivatives():
     """A function that ignores its argument has derivative 0 at every order."""
     f = lambda x: 3.0
     assert grad(f)(1.0) == 0.0 and grad(grad(f))(1.0) == 0.0
-    assert hessian(lambda x, y: x * 2.0)(1.0, 1.0) == [[0.0, 0.0], [0.0, 0.0]]
+    assert hessian(lambda x, y: x * 2.0, argnums=(0, 1))(1.0, 1.0) == [[0.0, 0.0], [0.0, 0.0]]
 
 
 @given(expressions(max_steps=6), points(3))
@@ -283,7 +316,7 @@ def test_jvp_agrees_with_grad_dot_direction(expr, xs, v):
 @given(expressions(max_steps=6), points(3))
 def test_hessians_are_symmetric(expr, xs):
     """∂²f/∂xᵢ∂xⱼ = ∂²f/∂xⱼ∂xᵢ for random expressions."""
-    H = hessian(expr)(*xs)
+    H = hessian(expr, argnums=(0, 1, 2))(*xs)
     for i in range(3):
         for j in range(i):
             assert H[i][j] == pytest.approx(H[j][i], rel=1e-9, abs=1e-9)
@@ -303,5 +336,5 @@ def test_derivatives_work_inside_no_grad():
     with no_grad():
         assert grad(lambda x: x**3)(2.0) == 12.0
         assert hessian(lambda x: x**3)(2.0) == [[12.0]]
-        assert numeric_grad(grad(lambda x: x**3), 2.0)[0] == pytest.approx(12.0, rel=1e-6)
-    assert numeric_grad(grad(lambda x: x**3), 2.0)[0] == pytest.approx(12.0, rel=1e-6)
+        assert numeric_grad(grad(lambda x: x**3), 2.0) == pytest.approx(12.0, rel=1e-6)
+    assert numeric_grad(grad(lambda x: x**3), 2.0) == pytest.approx(12.0, rel=1e-6)

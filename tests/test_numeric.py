@@ -11,27 +11,58 @@ from autograd_lite import GradcheckError, Value, gradcheck, numeric_grad
 def test_slope_of_a_line_is_its_coefficient_everywhere():
     """The slope of 2x + 1 is 2 at every x."""
     for x in (-3.0, 0.0, 2.0, 1e6):
-        assert numeric_grad(lambda v: 2 * v + 1, x)[0] == pytest.approx(2.0, rel=1e-6)
+        assert numeric_grad(lambda v: 2 * v + 1, x) == pytest.approx(2.0, rel=1e-6)
 
 
 def test_slope_of_x_squared():
     """The slope of x² is 2x: 4, 0 and −2 at 2, 0 and −1."""
     for x, slope in [(2.0, 4.0), (0.0, 0.0), (-1.0, -2.0)]:
-        assert numeric_grad(lambda v: v * v, x)[0] == pytest.approx(slope, abs=1e-6)
+        assert numeric_grad(lambda v: v * v, x) == pytest.approx(slope, abs=1e-6)
 
 
 def test_one_slope_per_argument():
-    """numeric_grad returns a list with the partial slope for each argument."""
+    """For several arguments numeric_grad returns a tuple with the partial slope for each."""
     slopes = numeric_grad(lambda x, y: x * y.exp(), 2.0, 0.0)
-    assert slopes == pytest.approx([1.0, 2.0], rel=1e-6)
+    assert type(slopes) is tuple and slopes == pytest.approx((1.0, 2.0), rel=1e-6)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [(1.5,), ([1.5, -0.5],), ((1.5, -0.5),), ({"a": 1.5, "b": [-0.5]},), (1.5, [-0.5, 2.0]), ([1.5], {"k": 0.5})],
+    ids=["number", "list", "tuple", "dict", "number and list", "list and dict"],
+)
+def test_numeric_grad_has_the_shape_grad_has(args):
+    """numeric_grad(f, *args) is shaped as grad(f, argnums=all)(*args): one argument unwrapped, several a tuple."""
+    from autograd_lite import grad, tree_flatten
+
+    def f(*trees):
+        leaves = [x for tree in trees for x in tree_flatten(tree)[0]]
+        return sum((x * x * (i + 1) for i, x in enumerate(leaves)), Value(0.0)).sin()
+
+    argnums = 0 if len(args) == 1 else tuple(range(len(args)))
+    exact, numeric = grad(f, argnums=argnums)(*args), numeric_grad(f, *args)
+    exact_leaves, exact_shape = tree_flatten(exact)
+    numeric_leaves, numeric_shape = tree_flatten(numeric)
+    assert numeric_shape == exact_shape and type(numeric) is type(exact)
+    assert numeric_leaves == pytest.approx(exact_leaves, rel=1e-6, abs=1e-8)
+
+
+def test_numeric_grad_of_a_numpy_array_is_a_float_array():
+    """A numpy array reaches f as an array of Values, and its slopes come back as a float64 array of its shape."""
+    np = pytest.importorskip("numpy")
+    slopes = numeric_grad(lambda x: (x**2).sum(), np.array([[1.0, -2.0], [0.5, 3.0]]))
+    assert isinstance(slopes, np.ndarray) and slopes.dtype == np.float64 and slopes.shape == (2, 2)
+    assert slopes.reshape(-1).tolist() == pytest.approx([2.0, -4.0, 1.0, 6.0], rel=1e-6)
 
 
 def test_numeric_grad_rejects_bad_eps_and_bad_results():
-    """eps must be positive; f must return a Value or a number."""
+    """eps must be positive; f must return a Value or a number, and take at least one argument."""
     with pytest.raises(ValueError, match="eps"):
         numeric_grad(lambda x: x, 1.0, eps=0.0)
     with pytest.raises(TypeError, match="list"):
         numeric_grad(lambda x: [x], 1.0)
+    with pytest.raises(ValueError, match=r"^numeric_grad: no arguments, so there is nothing to differentiate"):
+        numeric_grad(lambda: 1.0)
 
 
 @pytest.mark.parametrize(

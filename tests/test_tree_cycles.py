@@ -30,7 +30,7 @@ CALLS = {
     "jacobian": lambda tree: al.jacobian(lambda t: 0.0)(tree),
     "hessian": lambda tree: al.hessian(lambda t: 0.0)(tree),
     "jvp": lambda tree: al.jvp(lambda t: 0.0, (tree,), (tree,)),
-    "hvp": lambda tree: al.hvp(lambda t: 0.0)((tree,), (tree,)),
+    "hvp": lambda tree: al.hvp(lambda t: 0.0, (tree,), (tree,)),
     "gradcheck": lambda tree: al.gradcheck(lambda t: 0.0, tree),
     "numeric_grad": lambda tree: al.numeric_grad(lambda t: 0.0, tree),
     "tree_flatten": al.tree_flatten,
