@@ -24,9 +24,19 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from .engine import Value, data_of
-from .functions import as_list, dot, logsumexp, softplus
+from .functions import as_list, dot, log, log1p, logsumexp, maximum, softplus
 
-__all__ = ["MLP", "Layer", "Module", "Neuron", "binary_cross_entropy", "cross_entropy", "hinge", "mse"]
+__all__ = [
+    "MLP",
+    "Layer",
+    "Module",
+    "Neuron",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "cross_entropy",
+    "hinge",
+    "mse",
+]
 
 ACTIVATIONS: dict[str | None, Callable[[Value], Value] | None] = {
     "tanh": Value.tanh,
@@ -363,12 +373,21 @@ class MLP(Module):
 
 
 # ---------------------------------------------------------------------------
-# Losses (each returns the mean over the examples)
+# Losses (as PyTorch's torch.nn.functional: the mean over the examples by default)
 # ---------------------------------------------------------------------------
+
+_REDUCTIONS = ("mean", "sum", "none")
+
+# The floor of the logarithms in `binary_cross_entropy`, PyTorch's: log 0 counts as −100.
+_LOG_FLOOR = -100.0
+
+
+def _number(x: Any) -> float:
+    return x._data if isinstance(x, Value) else float(x)
 
 
 def _pairs(predictions: Sequence[Any], targets: Sequence[Any], name: str) -> list[tuple[Value, Any]]:
-    """The (prediction, target) pairs, every prediction a Value; clear errors for anything else."""
+    """The (prediction, target) pairs, every prediction a Value and every plain target a float; errors name `name`."""
     for what, xs in (("predictions", predictions), ("targets", targets)):
         if isinstance(xs, (str, bytes, Value)) or not hasattr(xs, "__len__") or not hasattr(xs, "__getitem__"):
             raise TypeError(f"{name}: {what} must be a list of numbers or Values, got {type(xs).__name__} {xs!r}")
@@ -379,7 +398,93 @@ def _pairs(predictions: Sequence[Any], targets: Sequence[Any], name: str) -> lis
         raise ValueError(f"{name}: got {len(predictions)} predictions but {len(targets)} targets")
     if len(predictions) == 0:
         raise ValueError(f"{name}: needs at least one prediction")
-    return list(zip(_as_values(predictions), targets))
+    ys = [y if isinstance(y, Value) else data_of(y, name, f"targets[{i}]") for i, y in enumerate(targets)]
+    return list(zip(_as_values(predictions), ys))
+
+
+def _check_reduction(reduction: object, name: str) -> None:
+    if not isinstance(reduction, str) or reduction not in _REDUCTIONS:
+        raise ValueError(f"{name}: reduction must be 'mean', 'sum' or 'none' (as PyTorch's), got {reduction!r}")
+
+
+def _reduce(losses: list[Any], reduction: str) -> Any:
+    """The mean of the losses, their sum, or (``"none"``) the list of them, every one a Value."""
+    if reduction == "none":
+        return [x if isinstance(x, Value) else Value(x) for x in losses]
+    total = sum(losses, Value(0.0))
+    return total / len(losses) if reduction == "mean" else total
+
+
+def _unit_interval(pairs: list[tuple[Value, Any]], name: str, what: str) -> None:
+    """Every target (``what="targets"``) or every prediction in [0, 1]; a ValueError naming the first that is not."""
+    for i, (p, y) in enumerate(pairs):
+        x = _number(y if what == "targets" else p)
+        if not 0.0 <= x <= 1.0:
+            hint = "; for logits use binary_cross_entropy_with_logits" if what == "probabilities" else ""
+            raise ValueError(f"{name}: {what}[{i}] must be in [0, 1], got {x!r}{hint}")
+
+
+def _floored_log(p: Value) -> Any:
+    """max(log p, −100) for p in [0, 1]: −100 (a constant, slope 0) where log p is −inf or below −100."""
+    return maximum(log(p), _LOG_FLOOR) if p > 0.0 else _LOG_FLOOR
+
+
+def _floored_log1m(p: Value) -> Any:
+    """max(log(1 − p), −100) for p in [0, 1], computed as log1p(−p) as PyTorch does."""
+    return maximum(log1p(-p), _LOG_FLOOR) if p < 1.0 else _LOG_FLOOR
+
+
+def binary_cross_entropy(probabilities: Sequence[Any], targets: Sequence[Any], reduction: str = "mean") -> Any:
+    """PyTorch's ``binary_cross_entropy(input, target)``: −[y·log p + (1 − y)·log(1 − p)] from probabilities.
+
+    `probabilities` are numbers in [0, 1] (a sigmoid's output; for logits use
+    `binary_cross_entropy_with_logits`, which is also more accurate); anything
+    outside is a ValueError naming the index. `targets` are numbers in [0, 1]:
+    labels 0 and 1, or soft labels in between. `reduction` is ``"mean"`` (the
+    default), ``"sum"`` or ``"none"`` (the list of the per-example losses).
+
+    **The logarithms are floored at −100, as PyTorch does:** each term is
+    ``(y − 1)·max(log1p(−p), −100) − y·max(log p, −100)``, so p = 0 or 1
+    gives a finite loss (100 per example at worst), not inf. The gradient is
+    the exact derivative of that floored expression: where a logarithm is
+    floored (p = 0 for log p, p = 1 for log(1 − p), or p below about 3.7e-44)
+    its slope is 0, so the gradient stays finite; elsewhere it is
+    (p − y) / (p·(1 − p)) per example. (PyTorch's own backward divides by
+    max(p·(1 − p), 1e-12) instead, which at p = 0 or 1 gives a gradient near
+    ±1e12 that is not the slope of the value it returns.)
+
+    >>> from autograd_lite import sigmoid
+    >>> round(binary_cross_entropy([sigmoid(Value(2.0))], [1]).data, 4)      # −log σ(2)
+    0.1269
+    >>> binary_cross_entropy([Value(0.0)], [1]).data                         # −max(log 0, −100)
+    100.0
+    """
+    name = "binary_cross_entropy"
+    pairs = _pairs(probabilities, targets, name)
+    _check_reduction(reduction, name)
+    _unit_interval(pairs, name, "probabilities")
+    _unit_interval(pairs, name, "targets")
+    return _reduce([(y - 1.0) * _floored_log1m(p) - y * _floored_log(p) for p, y in pairs], reduction)
+
+
+def binary_cross_entropy_with_logits(logits: Sequence[Any], targets: Sequence[Any], reduction: str = "mean") -> Any:
+    """PyTorch's ``binary_cross_entropy_with_logits(input, target)``: binary cross-entropy from logits z.
+
+    Computed as softplus(z) − y·z, which equals −[y·log σ(z) + (1 − y)·log(1 − σ(z))]
+    but stays finite and accurate for any logit, with gradient σ(z) − y.
+    `targets` are numbers in [0, 1] (labels 0 and 1, or soft labels); anything
+    else is a ValueError naming the index. `reduction` as in `binary_cross_entropy`.
+
+    >>> round(binary_cross_entropy_with_logits([Value(0.0)], [1]).data, 6)     # log 2
+    0.693147
+    >>> binary_cross_entropy_with_logits([Value(1000.0)], [1]).data            # no overflow
+    0.0
+    """
+    name = "binary_cross_entropy_with_logits"
+    pairs = _pairs(logits, targets, name)
+    _check_reduction(reduction, name)
+    _unit_interval(pairs, name, "targets")
+    return _reduce([softplus(z) - y * z for z, y in pairs], reduction)
 
 
 def mse(predictions: Sequence[Any], targets: Sequence[Any]) -> Value:
@@ -403,25 +508,6 @@ def hinge(scores: Sequence[Any], labels: Sequence[float]) -> Value:
         if y not in (-1, 1):
             raise ValueError(f"hinge: label {i} must be -1 or 1, got {y!r}")
     return sum(((1 - y * s).relu() for s, y in pairs), Value(0.0)) / len(pairs)
-
-
-def binary_cross_entropy(logits: Sequence[Any], labels: Sequence[float]) -> Value:
-    """Cross-entropy of labels in {0, 1} given logits z (not probabilities).
-
-    Computed as softplus(z) − y·z, which equals −[y·log σ(z) + (1−y)·log(1−σ(z))]
-    but stays finite for any logit.
-
-    >>> round(binary_cross_entropy([Value(0.0)], [1]).data, 6)     # log 2
-    0.693147
-    >>> binary_cross_entropy([Value(1000.0)], [1]).data            # no overflow
-    0.0
-    """
-    pairs = _pairs(logits, labels, "binary_cross_entropy")
-    for i, (_, y) in enumerate(pairs):
-        if y not in (0, 1):
-            raise ValueError(f"binary_cross_entropy: label {i} must be 0 or 1, got {y!r}")
-    total = sum((softplus(z) - y * z for z, y in pairs), Value(0.0))
-    return total / len(pairs)
 
 
 def cross_entropy(logits: Sequence[Any], target: int) -> Any:

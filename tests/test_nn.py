@@ -5,7 +5,7 @@ import math
 import pytest
 
 from autograd_lite import Value, gradcheck
-from autograd_lite.nn import MLP, Layer, Module, Neuron, binary_cross_entropy, hinge, mse
+from autograd_lite.nn import MLP, Layer, Module, Neuron, hinge, mse
 
 
 def test_same_seed_same_network():
@@ -112,23 +112,6 @@ def test_hinge():
     assert [v.grad for v in s] == pytest.approx([0.0, -1 / 3, -1 / 3])
     with pytest.raises(ValueError, match="label 0 must be -1 or 1, got 0"):
         hinge([Value(1.0)], [0])
-
-
-def test_binary_cross_entropy_from_logits_is_stable():
-    """BCE from logits equals the textbook formula, has gradient σ(z) − y, and stays finite for huge logits."""
-    z = Value(0.3)
-    loss = binary_cross_entropy([z], [1])
-    loss.backward()
-    sig = 1 / (1 + math.exp(-0.3))
-    assert loss.data == pytest.approx(-math.log(sig))
-    assert z.grad == pytest.approx(sig - 1)
-    for logit, label in [(1000.0, 1), (-1000.0, 0), (1000.0, 0), (-1000.0, 1)]:
-        v = Value(logit)
-        out = binary_cross_entropy([v], [label])
-        out.backward()
-        assert math.isfinite(out.data) and math.isfinite(v.grad)
-    with pytest.raises(ValueError, match="2 predictions but 1 targets"):
-        binary_cross_entropy([Value(0.0), Value(1.0)], [1])
 
 
 def test_state_dict_round_trips_through_json_with_identical_predictions():

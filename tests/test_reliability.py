@@ -539,8 +539,10 @@ def test_errors_name_the_autograd_lite_function(call, error, words):
 
 
 def test_all_losses_accept_the_same_inputs():
-    """hinge, mse and binary_cross_entropy all take plain numbers or Values as predictions."""
-    for loss, targets in ((al.nn.hinge, [1]), (al.nn.mse, [1.0]), (al.nn.binary_cross_entropy, [1])):
+    """hinge, mse and both binary cross-entropies all take plain numbers or Values as predictions."""
+    nn = al.nn
+    for loss, targets in ((nn.hinge, [1]), (nn.mse, [1.0]), (nn.binary_cross_entropy, [1]),
+                          (nn.binary_cross_entropy_with_logits, [1])):  # fmt: skip
         assert isinstance(loss([1.0], targets), Value)
         assert loss([1.0], targets).data == loss([Value(1.0)], targets).data
 
