@@ -211,16 +211,24 @@ class Module:
     def named_parameters(self, prefix: str = "") -> list[tuple[str, Value]]:
         """Every parameter with its dotted name (``layers.0.neurons.3.b``), in the order of `parameters`.
 
-        `prefix` is put before every name as it is (``"net."`` gives ``net.layers.0…``).
-        Two parameters whose names come out the same (a dict key with a dot in
+        `prefix` is joined to every name with a dot, as in PyTorch (``"net"`` gives
+        ``net.layers.0…``); a prefix that already ends in a dot is a ValueError,
+        since the dot would be doubled. Two parameters whose names come out the same (a dict key with a dot in
         it, or the keys ``0`` and ``"0"``) are a ValueError: the names of a
         state_dict must tell every parameter apart.
         """
+        owner = f"{type(self).__name__}.named_parameters"
+        if not isinstance(prefix, str):
+            raise TypeError(f"{owner}: prefix must be a str, got {type(prefix).__name__} {prefix!r}")
+        if prefix.endswith("."):
+            raise ValueError(
+                f"{owner}: prefix {prefix!r} ends in a dot; the dot is added, as in PyTorch: pass {prefix[:-1]!r}"
+            )
         named: list[tuple[str, Value]] = []
-        _collect(self, "", named, set(), f"{type(self).__name__}.named_parameters")
+        _collect(self, "", named, set(), owner)
         named = _first_of_each(named, [id(p) for _, p in named])
         if prefix:
-            named = [(prefix + name, p) for name, p in named]
+            named = [(f"{prefix}.{name}", p) for name, p in named]
         if len(named) > 1 and len({name for name, _ in named}) < len(named):
             first: dict[str, int] = {}
             for i, (name, _) in enumerate(named):
@@ -487,31 +495,65 @@ def binary_cross_entropy_with_logits(logits: Sequence[Any], targets: Sequence[An
     return _reduce([softplus(z) - y * z for z, y in pairs], reduction)
 
 
-def mse(predictions: Sequence[Any], targets: Sequence[Any]) -> Value:
-    """Mean squared error: mean of (prediction − target)².
+def mse(predictions: Sequence[Any], targets: Sequence[Any], reduction: str = "mean") -> Any:
+    """Mean squared error, PyTorch's ``mse_loss(input, target)``: the mean of (prediction − target)².
+
+    `reduction` is ``"mean"`` (the default), ``"sum"`` or ``"none"`` (the list of squared errors).
 
     >>> mse([Value(1.0), Value(3.0)], [2.0, 3.0]).data
     0.5
     """
     pairs = _pairs(predictions, targets, "mse")
-    return sum(((p - t) ** 2 for p, t in pairs), Value(0.0)) / len(pairs)
+    _check_reduction(reduction, "mse")
+    return _reduce([(p - t) ** 2 for p, t in pairs], reduction)
 
 
-def hinge(scores: Sequence[Any], labels: Sequence[float]) -> Value:
-    """Max-margin loss for labels ±1: mean of max(0, 1 − label·score).
+def hinge(scores: Sequence[Any], labels: Sequence[float], reduction: str = "mean") -> Any:
+    """Max-margin loss for labels ±1: the mean of max(0, 1 − label·score).
+
+    PyTorch has no function of this name. Its ``hinge_embedding_loss`` is a
+    different loss (x for label 1, max(0, 1 − x) for label −1, made for
+    distances), and ``multi_margin_loss`` is the version for several classes
+    (for two classes with scores ±s/2 it gives half of this). `reduction`
+    as in `mse`.
 
     >>> hinge([Value(2.0), Value(0.5)], [1, 1]).data     # (0 + 0.5) / 2
     0.25
     """
     pairs = _pairs(scores, labels, "hinge")
+    _check_reduction(reduction, "hinge")
     for i, (_, y) in enumerate(pairs):
         if y not in (-1, 1):
             raise ValueError(f"hinge: label {i} must be -1 or 1, got {y!r}")
-    return sum(((1 - y * s).relu() for s, y in pairs), Value(0.0)) / len(pairs)
+    return _reduce([(1 - y * s).relu() for s, y in pairs], reduction)
 
 
-def cross_entropy(logits: Sequence[Any], target: int) -> Any:
-    """−log softmax(logits)[target]: the loss of one example among several classes, from logits.
+def _class_index(target: object, n: int, where: str) -> int:
+    """`target` as a class index in 0..n−1 (an int or a numpy integer; not a bool or a float); a ValueError if not."""
+    try:
+        index = -1 if isinstance(target, bool) else operator.index(target)  # type: ignore[arg-type]
+    except TypeError:
+        index = -1
+    if not 0 <= index < n:
+        raise ValueError(f"cross_entropy: {where} must be a class index in 0..{n - 1}, got {target!r}")
+    return index
+
+
+def _one_cross_entropy(logits: list[Any], target: object, where: str, row: str) -> Any:
+    if not logits:
+        raise ValueError(f"cross_entropy: {row}needs at least one logit")
+    return logsumexp(logits) - logits[_class_index(target, len(logits), where)]
+
+
+def cross_entropy(logits: Sequence[Any], target: Any, reduction: str = "mean") -> Any:
+    """PyTorch's ``cross_entropy(input, target)``: −log softmax(logits)[target], from logits.
+
+    One example: `logits` is a list of C numbers or Values and `target` a
+    class index in 0..C−1; the loss is returned whatever the `reduction`
+    (PyTorch's unbatched form). A batch: `logits` is a list of N such lists
+    and `target` a list of N class indices; the loss is their mean
+    (``reduction="mean"``, the default), their sum (``"sum"``) or the list
+    of them (``"none"``).
 
     Computed as logsumexp(logits) − logits[target], one node for the logsumexp,
     so it stays finite for logits of any size.
@@ -520,14 +562,27 @@ def cross_entropy(logits: Sequence[Any], target: int) -> Any:
     0.693147
     >>> cross_entropy([Value(1e4), Value(-1e4)], 1).data                # no overflow
     20000.0
+    >>> batch = [[Value(0.0), Value(0.0)], [Value(5.0), Value(-5.0)]]
+    >>> round(cross_entropy(batch, [1, 0]).data, 6)                     # (log 2 + log(1 + e⁻¹⁰)) / 2
+    0.346596
     """
-    items = list(as_list(logits))
-    if not items:
-        raise ValueError("cross_entropy: needs at least one logit")
-    try:
-        index = -1 if isinstance(target, bool) else operator.index(target)  # a numpy integer is an index too
-    except TypeError:
-        index = -1
-    if not 0 <= index < len(items):
-        raise ValueError(f"cross_entropy: target must be a class index in 0..{len(items) - 1}, got {target!r}")
-    return logsumexp(items) - items[index]
+    _check_reduction(reduction, "cross_entropy")
+    items = [as_list(x) for x in as_list(logits)]  # numpy rows and scalars as lists and floats
+    rows = [isinstance(x, Sequence) and not isinstance(x, (str, bytes)) for x in items]
+    if not any(rows):
+        return _one_cross_entropy(items, target, "target", "")
+    if not all(rows):
+        first = rows.index(not rows[0])
+        raise TypeError(
+            f"cross_entropy: logits must be numbers (one example) or lists of numbers (a batch), not a mix; "
+            f"item 0 is a {type(items[0]).__name__} and item {first} a {type(items[first]).__name__}"
+        )
+    targets = as_list(target)
+    if isinstance(targets, (str, bytes)) or not isinstance(targets, Sequence):
+        raise TypeError(f"cross_entropy: a batch of {len(items)} needs a list of {len(items)} targets, got {target!r}")
+    if len(targets) != len(items):
+        raise ValueError(f"cross_entropy: got {len(items)} rows of logits but {len(targets)} targets")
+    losses = [
+        _one_cross_entropy(list(row), t, f"target[{i}]", f"row {i} ") for i, (row, t) in enumerate(zip(items, targets))
+    ]
+    return _reduce(losses, reduction)

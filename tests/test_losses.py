@@ -6,7 +6,7 @@ import pytest
 
 import autograd_lite as al
 from autograd_lite import Value, gradcheck, sigmoid
-from autograd_lite.nn import binary_cross_entropy, binary_cross_entropy_with_logits
+from autograd_lite.nn import binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, hinge, mse
 
 
 def torch_bce(p, y):
@@ -174,3 +174,92 @@ def test_with_logits_reductions():
     assert each == pytest.approx([math.log(2.0), math.log1p(math.exp(2.0)) - 0.5], rel=1e-15)
     assert binary_cross_entropy_with_logits(zs, ys, reduction="sum").data == pytest.approx(sum(each), rel=1e-15)
     assert binary_cross_entropy_with_logits(zs, ys).data == pytest.approx(sum(each) / 2, rel=1e-15)
+
+
+# -- mse, hinge, cross_entropy ---------------------------------------------------------------------------------
+
+
+def test_mse_is_pytorchs_mse_loss_with_its_reductions():
+    """mse(input, target) is the mean of squared errors by default; "sum" and "none" as mse_loss's."""
+    p = [Value(1.0), Value(3.0), Value(-2.0)]
+    t = [2.0, 3.0, 0.0]
+    loss = mse(p, t)
+    loss.backward()
+    assert loss.data == pytest.approx(5.0 / 3.0, rel=1e-15)
+    assert [v.grad for v in p] == pytest.approx([2 * (1 - 2) / 3, 0.0, 2 * (-2 - 0) / 3], rel=1e-15)
+    assert mse(p, t, reduction="sum").data == 5.0
+    assert [v.data for v in mse(p, t, reduction="none")] == [1.0, 0.0, 4.0]
+
+
+def test_hinge_is_twice_pytorchs_two_class_multi_margin_loss():
+    """hinge has no torch namesake: it is 2 · multi_margin_loss on the scores [−s/2, s/2], written out here."""
+
+    def multi_margin(x, y):  # torch.nn.functional.multi_margin_loss for one example, margin 1, p = 1
+        return sum(max(0.0, 1.0 - x[y] + x[i]) for i in range(len(x)) if i != y) / len(x)
+
+    for s in (-2.0, -0.3, 0.0, 0.7, 3.0):
+        for label in (-1, 1):
+            assert hinge([s], [label]).data == pytest.approx(2 * multi_margin([-s / 2, s / 2], (label + 1) // 2))
+    assert hinge([2.0, 0.5, -0.5], [1, 1, 1], reduction="sum").data == 2.0
+    assert [v.data for v in hinge([2.0, 0.5], [1, -1], reduction="none")] == [0.0, 1.5]
+
+
+def test_cross_entropy_of_one_example_and_of_a_batch():
+    """One example gives its loss; a batch (a list of rows) the mean, sum or list over rows, as torch's (N, C) input."""
+    rows = [[1.0, 2.0, 0.5], [0.0, 0.0, 3.0]]
+    targets = [1, 0]
+    each = [math.log(sum(math.exp(z) for z in row)) - row[t] for row, t in zip(rows, targets)]
+    assert cross_entropy(rows[0], 1) == pytest.approx(each[0], rel=1e-15)
+    assert cross_entropy(rows[0], 1, reduction="none") == cross_entropy(rows[0], 1)
+    assert cross_entropy(rows, targets).data == pytest.approx(sum(each) / 2, rel=1e-15)
+    assert cross_entropy(rows, targets, reduction="sum").data == pytest.approx(sum(each), rel=1e-15)
+    assert [v.data for v in cross_entropy(rows, targets, reduction="none")] == pytest.approx(each, rel=1e-15)
+    zs = [Value(z) for z in rows[1]]
+    cross_entropy([rows[0], zs], targets).backward()
+    softmax = [math.exp(z) / sum(math.exp(w) for w in rows[1]) for z in rows[1]]
+    assert [v.grad for v in zs] == pytest.approx([(s - (i == 0)) / 2 for i, s in enumerate(softmax)], rel=1e-14)
+
+
+def test_cross_entropy_takes_numpy_rows():
+    """A 2-D numpy array of logits and an array of class indices are a batch."""
+    np = pytest.importorskip("numpy")
+    rows = [[1.0, 2.0, 0.5], [0.0, 0.0, 3.0]]
+    assert cross_entropy(np.array(rows), np.array([1, 0])).data == cross_entropy(rows, [1, 0]).data
+    assert cross_entropy([np.array(rows[0]), np.array(rows[1])], [1, 0]).data == cross_entropy(rows, [1, 0]).data
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "words"),
+    [
+        (
+            lambda: cross_entropy([[0.0, 1.0], 2.0], [0, 1]),
+            TypeError,
+            r"^cross_entropy: logits must be numbers .* a mix",
+        ),
+        (lambda: cross_entropy([[0.0, 1.0]], 0), TypeError, r"^cross_entropy: a batch of 1 needs a list of 1 targets"),
+        (
+            lambda: cross_entropy([[0.0, 1.0]], [0, 1]),
+            ValueError,
+            r"^cross_entropy: got 1 rows of logits but 2 targets",
+        ),
+        (
+            lambda: cross_entropy([[0.0], [0.0, 1.0]], [0, 2]),
+            ValueError,
+            r"target\[1\] must be a class index in 0\.\.1",
+        ),
+        (
+            lambda: cross_entropy([[0.0, 1.0]], [0.0]),
+            ValueError,
+            r"target\[0\] must be a class index in 0\.\.1, got 0.0",
+        ),
+        (lambda: cross_entropy([[]], [0]), ValueError, r"^cross_entropy: row 0 needs at least one logit"),
+        (lambda: cross_entropy([1.0], 0, reduction="avg"), ValueError, r"^cross_entropy: reduction must be"),
+        (lambda: mse([1.0], [1.0], reduction="batchmean"), ValueError, r"^mse: reduction must be"),
+        (lambda: hinge([1.0], [1], reduction=""), ValueError, r"^hinge: reduction must be"),
+        (lambda: mse([1.0], [math.inf]), ValueError, r"^mse: targets\[0\]"),
+    ],
+)
+def test_bad_loss_arguments_name_the_function(call, error, words):
+    """Mixed rows, mismatched targets, bad class indices and unknown reductions raise errors naming the loss."""
+    with pytest.raises(error, match=words):
+        call()

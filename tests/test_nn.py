@@ -147,3 +147,16 @@ def test_load_state_dict_refuses_bad_entries_and_changes_nothing():
     with pytest.raises(ValueError, match=r"layers.1.neurons.0.b must be a finite number, got nan"):
         net.load_state_dict({**{k: 0.5 for k in before}, "layers.1.neurons.0.b": float("nan")})
     assert net.state_dict() == before
+
+
+def test_named_parameters_joins_the_prefix_with_a_dot_as_pytorch():
+    """named_parameters(prefix="net") gives "net.layers…", as PyTorch's; a prefix ending in a dot is refused."""
+    net = MLP(2, [1], seed=0)
+    assert [name for name, _ in net.named_parameters("net")] == ["net.layers.0.neurons.0.w.0",
+                                                                 "net.layers.0.neurons.0.w.1",
+                                                                 "net.layers.0.neurons.0.b"]  # fmt: skip
+    assert [p for _, p in net.named_parameters("net")] == net.parameters()
+    with pytest.raises(ValueError, match=r"^MLP.named_parameters: prefix 'net.' ends in a dot; .* pass 'net'$"):
+        net.named_parameters("net.")
+    with pytest.raises(TypeError, match=r"^MLP.named_parameters: prefix must be a str, got int 3$"):
+        net.named_parameters(3)
