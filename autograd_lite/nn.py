@@ -279,8 +279,13 @@ class Module:
         for name, p in named.items():  # every number checked: now set them all
             p.data = values[name]
 
-    def zero_grad(self) -> None:
-        """Set every parameter's gradient to 0."""
+    def zero_grad(self, set_to_none: bool = False) -> None:
+        """Set every parameter's gradient to 0.
+
+        `set_to_none` is PyTorch's keyword and changes nothing here: autograd_lite
+        has no "no gradient yet" state; a gradient of None reads as 0.0, so
+        set_to_none zeroes.
+        """
         for p in self.parameters():
             p.grad = 0.0
 

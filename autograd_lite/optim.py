@@ -3,7 +3,9 @@
 Every optimizer holds a list of parameters (leaf Values) and changes their
 ``.data`` in ``step()``. The conventions are PyTorch's:
 
-* ``zero_grad()`` sets every parameter's ``.grad`` to 0 (gradients accumulate).
+* ``zero_grad()`` sets every parameter's ``.grad`` to 0 (gradients accumulate);
+  ``zero_grad(set_to_none=True)`` does the same, as there is no "no gradient"
+  state, and a ``.grad`` set to None reads as 0.0 in ``step()``.
 * ``step()`` updates the parameters from the gradients they hold now.
 * ``step(closure)`` first calls ``closure()`` to evaluate the loss (and its
   gradient), then updates, and returns the loss as a float.
@@ -88,8 +90,14 @@ class Optimizer:
         self.evaluations = 0
         self.gradient_evaluations = 0
 
-    def zero_grad(self) -> None:
-        """Set every parameter's gradient to 0 before the next backward pass."""
+    def zero_grad(self, set_to_none: bool = False) -> None:
+        """Set every parameter's gradient to 0 before the next backward pass.
+
+        `set_to_none` is PyTorch's keyword, taken so that code written for
+        PyTorch runs unchanged; it changes nothing here. autograd_lite has no
+        "no gradient yet" state; a gradient of None reads as 0.0, so
+        set_to_none zeroes.
+        """
         for p in self.params:
             p.grad = 0.0
 
@@ -110,7 +118,10 @@ class Optimizer:
         self.zero_grad()
         loss = closure()
         self.evaluations += 1
-        if isinstance(loss, Value) and all(p.grad == 0.0 for p in self.params):
+        if isinstance(loss, Value) and all(p.grad is None or p.grad == 0.0 for p in self.params):
+            for p in self.params:
+                if p.grad is None:  # set by the closure, in PyTorch's habit: it reads as 0.0
+                    p.grad = 0.0
             loss.backward()
         self.gradient_evaluations += 1
         return data_of(loss, type(self).__name__, "the closure's loss")
@@ -123,8 +134,8 @@ class Optimizer:
         return data_of(loss, type(self).__name__, "the closure's loss")
 
     def _gradients(self) -> list[float]:
-        """Every parameter's gradient, checked before anything is changed."""
-        grads = [p.grad for p in self.params]
+        """Every parameter's gradient, checked before anything is changed; a gradient of None reads as 0.0."""
+        grads = [0.0 if p.grad is None else p.grad for p in self.params]
         for i, g in enumerate(grads):
             if not math.isfinite(g):
                 raise ValueError(f"{type(self).__name__}: parameter {i} has a non-finite gradient {g!r}")
