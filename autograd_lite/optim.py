@@ -1,7 +1,8 @@
 """Optimizers: gradient descent, its refinements, and the trial-and-error baseline.
 
-Every optimizer holds a list of parameters (leaf Values) and changes their
-``.data`` in ``step()``. The conventions are PyTorch's:
+Every optimizer holds a list of parameters (leaf Values), in one or more
+parameter groups with their own hyperparameters (``opt.param_groups``), and
+changes their ``.data`` in ``step()``. The conventions are PyTorch's:
 
 * ``zero_grad()`` sets every parameter's ``.grad`` to 0 (gradients accumulate);
   ``zero_grad(set_to_none=True)`` does the same, as there is no "no gradient"
@@ -29,7 +30,8 @@ through a closure, ``gradient_evaluations`` counts backward passes made for one.
 from __future__ import annotations
 
 import math
-from numbers import Real
+import operator
+from numbers import Integral, Real
 
 from .engine import Value, data_of
 from .grad_mode import no_grad
@@ -37,9 +39,13 @@ from .grad_mode import no_grad
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which costs start-up time
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
-    from typing import Any
+    from typing import Any, ClassVar
 
     Closure = Callable[[], Any]
+    #: A hyperparameter's check: (owner, name, value) -> the value as stored, or a ValueError naming owner and name.
+    Rule = Callable[[str, str, object], Any]
+    #: How a hyperparameter is named in errors: "lr" for a constructor's argument, "param_groups[1]['lr']" in a group.
+    Naming = Callable[[str], str]
 
 __all__ = ["SGD", "Adam", "Optimizer", "TrialAndError"]
 
@@ -70,23 +76,165 @@ def _in_unit_interval(owner: str, name: str, x: object) -> float:
     return _hyperparameter(owner, name, x, "in [0, 1)", lambda v: 0.0 <= v < 1.0)
 
 
-class Optimizer:
-    """What every optimizer shares: the parameter list, ``zero_grad``, closures, counters."""
+def _non_negative(owner: str, name: str, x: object) -> float:
+    return _hyperparameter(owner, name, x, "a finite number >= 0", lambda v: 0.0 <= v < math.inf)
 
-    def __init__(self, params: Iterable[Value]) -> None:
+
+def _in_open_unit_interval(owner: str, name: str, x: object) -> float:
+    return _hyperparameter(owner, name, x, "in (0, 1)", lambda v: 0.0 < v < 1.0)
+
+
+def _flag(owner: str, name: str, x: object) -> bool:
+    """True or False (numpy's bool, 0 and 1 too); anything else, such as the string "False", is a ValueError."""
+    if isinstance(x, bool):
+        return x
+    if (isinstance(x, Integral) and x in (0, 1)) or (type(x).__module__ == "numpy" and "bool" in type(x).__name__):
+        return bool(x)
+    raise ValueError(f"{owner}: {name} must be True or False, got {x!r}")
+
+
+def _betas(owner: str, name: str, x: object) -> tuple[float, float]:
+    if not isinstance(x, (tuple, list)) or len(x) != 2:
+        raise ValueError(f"{owner}: {name} must be a pair (beta1, beta2) like (0.9, 0.999), got {x!r}")
+    return (_in_unit_interval(owner, f"{name}[0]", x[0]), _in_unit_interval(owner, f"{name}[1]", x[1]))
+
+
+def _plain(key: str) -> str:
+    return key
+
+
+def _in_group(g: int) -> Naming:
+    return lambda key: f"param_groups[{g}][{key!r}]"
+
+
+def _listed(owner: str, what: str, xs: object, one_value: bool = False) -> list[Any]:
+    """`xs` as a list; a Value alone counts as a list of one where `one_value`. Unordered or odd kinds: a TypeError."""
+    if isinstance(xs, Value):
+        if one_value:
+            return [xs]
+        raise TypeError(
+            f"{owner}: {what} must be a list of Values (or of parameter groups), got one Value; use [{what}]"
+        )
+    if isinstance(xs, (set, frozenset)):
+        raise TypeError(
+            f"{owner}: {what} is a {type(xs).__name__}, which has no fixed order, and the optimizer's state goes "
+            "by position; pass a list"
+        )
+    if isinstance(xs, (str, bytes, dict)) or not hasattr(xs, "__iter__"):
+        raise TypeError(
+            f"{owner}: {what} must be a list of Values or of parameter groups (dicts), got {type(xs).__name__}"
+        )
+    return list(xs)
+
+
+class _Shared:
+    """A hyperparameter as an attribute (``opt.lr``): the value every parameter group holds; setting it sets them all.
+
+    Reading it when the groups hold different values is a ValueError pointing to
+    ``opt.param_groups[i]``, rather than one group's value passed off as all of them.
+    """
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, opt: Optimizer | None, kind: type | None = None) -> Any:
+        if opt is None:
+            return self
+        values = [group[self.name] for group in opt.param_groups]
+        if any(v != values[0] for v in values[1:]):
+            raise ValueError(
+                f"{type(opt).__name__}.{self.name}: the parameter groups hold different values {values!r}; "
+                f"read opt.param_groups[i][{self.name!r}]"
+            )
+        return values[0]
+
+    def __set__(self, opt: Optimizer, value: object) -> None:
+        owner = type(opt).__name__
+        checked = opt._rules[self.name](owner, self.name, value)
+        for group in opt.param_groups:
+            opt._cross_check(owner, _plain, {**group, self.name: checked})
+        for group in opt.param_groups:
+            group[self.name] = checked
+
+
+class Optimizer:
+    """What every optimizer shares: parameter groups, ``zero_grad``, closures, counters.
+
+    `params` is a list of Values, or, as in PyTorch, a list of parameter groups:
+    dicts with the group's ``"params"`` and any hyperparameters that differ from
+    the constructor's, which every other group takes.
+
+    >>> w, b = Value(1.0), Value(1.0)
+    >>> opt = SGD([{"params": [w], "lr": 0.1}, {"params": [b]}], lr=0.01, momentum=0.9)
+    >>> [(g["lr"], g["momentum"]) for g in opt.param_groups]
+    [(0.1, 0.9), (0.01, 0.9)]
+    >>> (w + b).backward(); opt.step()
+    >>> w.data, b.data                 # each group by its own lr
+    (0.9, 0.99)
+
+    ``opt.param_groups`` is that list of dicts, each group's ``"params"`` and
+    every hyperparameter; change a hyperparameter there (``opt.param_groups[0]["lr"] = 0.05``)
+    and the next step uses it, after checking it. A group's ``"params"`` stay the
+    parameters the optimizer was made with, as its state belongs to them; a step
+    refuses a list changed since. ``opt.lr`` (and every hyperparameter so named)
+    reads the value all groups hold and sets it in all of them.
+    """
+
+    #: The hyperparameters of every group, each with its check; a subclass lists its own.
+    _rules: ClassVar[dict[str, Rule]] = {}
+    #: Stricter checks for the values given to the constructor (a step size that shrinks may reach 0 later).
+    _initial_rules: ClassVar[dict[str, Rule]] = {}
+
+    def __init__(self, params: Iterable[Any], defaults: dict[str, Any] | None = None) -> None:
         name = type(self).__name__
-        self.params: list[Value] = list(params)
-        if not self.params:
+        items = _listed(name, "params", params)
+        if not items:
             raise ValueError(f"{name}: got an empty parameter list")
-        first_seen: dict[Value, int] = {}
-        for i, p in enumerate(self.params):
-            if not isinstance(p, Value):
-                raise TypeError(f"{name}: parameter {i} must be a Value, got {type(p).__name__} {p!r}")
-            if not p.is_leaf:
-                raise ValueError(f"{name}: parameter {i} is a computed Value, not a leaf; optimize its leaves")
-            if p in first_seen:
-                raise ValueError(f"{name}: parameters {first_seen[p]} and {i} are the same Value; list each once")
-            first_seen[p] = i
+        grouped = isinstance(items[0], dict)
+        groups: list[tuple[list[Any], dict[str, Any]]] = []
+        if not grouped:
+            groups.append((items, {}))
+        for g, group in enumerate(items if grouped else []):
+            if not isinstance(group, dict):
+                raise TypeError(f"{name}: params[{g}] must be a parameter group (a dict) as params[0] is, got "
+                                f"{type(group).__name__}")  # fmt: skip
+            if "params" not in group:
+                raise ValueError(f"{name}: parameter group {g} has no 'params'")
+            for key in group:
+                if key != "params" and key not in self._rules:
+                    expected = ", ".join(repr(k) for k in ("params", *self._rules))
+                    raise ValueError(f"{name}: parameter group {g} has an unknown key {key!r}; {name} takes {expected}")
+            values = _listed(name, f"param_groups[{g}]['params']", group["params"], one_value=True)
+            if not values:
+                raise ValueError(f"{name}: param_groups[{g}]['params'] is empty")
+            groups.append((values, {k: v for k, v in group.items() if k != "params"}))
+        first_seen: dict[Value, str] = {}
+        for g, (values, _) in enumerate(groups):
+            for i, p in enumerate(values):
+                where = f"param_groups[{g}]['params'][{i}]" if grouped else f"parameter {i}"
+                if not isinstance(p, Value):
+                    raise TypeError(f"{name}: {where} must be a Value, got {type(p).__name__} {p!r}")
+                if not p.is_leaf:
+                    raise ValueError(f"{name}: {where} is a computed Value, not a leaf; optimize its leaves")
+                if p in first_seen:
+                    both = f"{first_seen[p]} and {where}" if grouped else f"parameters {first_seen[p]} and {i}"
+                    raise ValueError(f"{name}: {both} are the same Value; list each once")
+                first_seen[p] = where if grouped else str(i)
+        given = {k: v for k, v in (defaults or {}).items() if v is not None}
+        initial = {**self._rules, **self._initial_rules}
+        checked_defaults = self._check(name, _plain, given, initial)
+        self.param_groups: list[dict[str, Any]] = []
+        for g, (values, own) in enumerate(groups):
+            for key in self._rules:
+                if key not in own and key not in checked_defaults:
+                    if grouped:
+                        raise TypeError(f"{name}: parameter group {g} has no {key!r}, and no default {key} was given")
+                    raise TypeError(f"{name}: missing the required argument {key}")
+            checked = {**checked_defaults, **self._check(name, _in_group(g), own, initial)}
+            self._cross_check(name, _in_group(g), checked)
+            self.param_groups.append({"params": list(values), **{k: checked[k] for k in self._rules}})
+        self.params: list[Value] = [p for values, _ in groups for p in values]
+        self._sizes = [len(values) for values, _ in groups]  # the groups' lengths: params holds them one after another
         self.evaluations = 0
         self.gradient_evaluations = 0
 
@@ -103,11 +251,58 @@ class Optimizer:
 
     def step(self, closure: Closure | None = None) -> float | None:
         """Update the parameters once; with a closure, evaluate the loss first and return it."""
+        groups = self._current(f"{type(self).__name__}.step")
         loss = self._loss_and_gradient(closure) if closure is not None else None
-        self._update(self._gradients())
+        self._update(self._gradients(), groups)
         return loss
 
     # -- helpers for subclasses -------------------------------------------------
+
+    def _check(self, owner: str, name_of: Naming, values: dict[str, Any], rules: dict[str, Rule]) -> dict[str, Any]:
+        """The hyperparameters in `values`, each checked by its rule and as it returns it; errors say `name_of(key)`."""
+        checked = {key: rule(owner, name_of(key), values[key]) for key, rule in rules.items() if key in values}
+        self._cross_check(owner, name_of, checked)
+        return checked
+
+    def _cross_check(self, owner: str, name_of: Naming, values: dict[str, Any]) -> None:
+        """What no single hyperparameter's rule can see (SGD: nesterov needs momentum); `values` may lack some keys."""
+
+    def _current(self, owner: str) -> list[dict[str, Any]]:
+        """Each group's hyperparameters as ``param_groups`` holds them now, checked; an error if its params changed."""
+        groups = self.param_groups
+        if not isinstance(groups, list) or len(groups) != len(self._sizes):
+            raise ValueError(
+                f"{owner}: param_groups must stay the list of the {len(self._sizes)} groups the optimizer was "
+                "made with; make a new optimizer for other parameters"
+            )
+        current = []
+        for g, (group, params) in enumerate(zip(groups, self._grouped())):
+            if not isinstance(group, dict):
+                raise TypeError(f"{owner}: param_groups[{g}] must be a dict, got {type(group).__name__}")
+            for key in ("params", *self._rules):
+                if key not in group:
+                    raise KeyError(f"{owner}: param_groups[{g}] has no {key!r}")
+            for key in group:
+                if key != "params" and key not in self._rules:
+                    raise KeyError(f"{owner}: param_groups[{g}] has an unknown key {key!r}")
+            held = group["params"]
+            if not (
+                isinstance(held, (list, tuple)) and len(held) == len(params) and all(map(operator.is_, held, params))
+            ):
+                raise ValueError(
+                    f"{owner}: param_groups[{g}]['params'] is not the list of parameters the optimizer was made with; "
+                    "its state belongs to those, so make a new optimizer for others"
+                )
+            current.append(self._check(owner, _in_group(g), group, self._rules))
+        return current
+
+    def _grouped(self) -> list[list[Value]]:
+        """The parameters group by group (each group's part of `params`)."""
+        grouped, start = [], 0
+        for size in self._sizes:
+            grouped.append(self.params[start : start + size])
+            start += size
+        return grouped
 
     def _loss_and_gradient(self, closure: Closure) -> float:
         """Evaluate the loss through `closure` and make sure the gradients are its own.
@@ -141,7 +336,8 @@ class Optimizer:
                 raise ValueError(f"{type(self).__name__}: parameter {i} has a non-finite gradient {g!r}")
         return grads
 
-    def _update(self, grads: list[float]) -> None:
+    def _update(self, grads: list[float], groups: list[dict[str, Any]]) -> None:
+        """Change the parameters from their gradients (in the order of `params`) and each group's hyperparameters."""
         raise NotImplementedError(f"{type(self).__name__} does not implement _update")
 
     def _commit(self, new_data: list[float], *state: list[float]) -> None:
@@ -162,7 +358,9 @@ class SGD(Optimizer):
 
     With momentum μ each parameter keeps a velocity ``v ← μ·v + grad`` and
     moves by ``w ← w − lr·v``; Nesterov's variant moves by
-    ``w ← w − lr·(grad + μ·v)``, looking one step ahead.
+    ``w ← w − lr·(grad + μ·v)``, looking one step ahead. ``lr``, ``momentum``
+    and ``nesterov`` may differ per parameter group; `lr` may be left out
+    when every group gives its own.
 
     >>> w = Value(0.0)
     >>> opt = SGD([w], lr=0.1, momentum=0.9)
@@ -174,22 +372,32 @@ class SGD(Optimizer):
     -0.29
     """
 
-    def __init__(self, params: Iterable[Value], lr: float, momentum: float = 0.0, nesterov: bool = False) -> None:
-        super().__init__(params)
-        self.lr = _positive("SGD", "lr", lr)
-        self.momentum = _in_unit_interval("SGD", "momentum", momentum)
-        if nesterov and self.momentum == 0.0:
-            raise ValueError("SGD: nesterov=True needs momentum > 0")
-        self.nesterov = nesterov
+    _rules: ClassVar[dict[str, Rule]] = {"lr": _positive, "momentum": _in_unit_interval, "nesterov": _flag}
+    lr = _Shared()
+    momentum = _Shared()
+    nesterov = _Shared()
+
+    def __init__(
+        self, params: Iterable[Any], lr: float | None = None, momentum: float = 0.0, nesterov: bool = False
+    ) -> None:
+        super().__init__(params, {"lr": lr, "momentum": momentum, "nesterov": nesterov})
         self.velocity = [0.0] * len(self.params)
 
-    def _update(self, grads: list[float]) -> None:
+    def _cross_check(self, owner: str, name_of: Naming, values: dict[str, Any]) -> None:
+        if values.get("nesterov") and values.get("momentum", 0.0) == 0.0:
+            raise ValueError(f"{owner}: {name_of('nesterov')}=True needs {name_of('momentum')} > 0")
+
+    def _update(self, grads: list[float], groups: list[dict[str, Any]]) -> None:
         velocity, new_data = list(self.velocity), []
-        for i, (p, g) in enumerate(zip(self.params, grads)):
-            if self.momentum:
-                velocity[i] = self.momentum * velocity[i] + g
-                g = g + self.momentum * velocity[i] if self.nesterov else velocity[i]
-            new_data.append(p.data - self.lr * g)
+        start = 0
+        for params, group in zip(self._grouped(), groups):
+            lr, momentum, nesterov = group["lr"], group["momentum"], group["nesterov"]
+            for i, (p, g) in enumerate(zip(params, grads[start : start + len(params)]), start):
+                if momentum:
+                    velocity[i] = momentum * velocity[i] + g
+                    g = g + momentum * velocity[i] if nesterov else velocity[i]
+                new_data.append(p.data - lr * g)
+            start += len(params)
         self._commit(new_data, velocity)
         self.velocity = velocity
 
@@ -205,6 +413,9 @@ class Adam(Optimizer):
         m̂ = m / (1 − β₁ᵗ),  ŝ = s / (1 − β₂ᵗ)   (bias correction)
         w ← w − lr·m̂ / (√ŝ + eps)
 
+    ``lr``, ``betas``, ``eps`` and ``weight_decay`` may differ per parameter
+    group; the step count t is one for all.
+
     >>> w = Value(0.0)
     >>> opt = Adam([w], lr=0.1)
     >>> (w - 1).backward(); opt.step()
@@ -212,40 +423,47 @@ class Adam(Optimizer):
     -0.1
     """
 
+    _rules: ClassVar[dict[str, Rule]] = {
+        "lr": _positive,
+        "betas": _betas,
+        "eps": _positive,
+        "weight_decay": _non_negative,
+    }
+    lr = _Shared()
+    betas = _Shared()
+    eps = _Shared()
+    weight_decay = _Shared()
+
     def __init__(
         self,
-        params: Iterable[Value],
+        params: Iterable[Any],
         lr: float = 1e-3,
         betas: tuple[float, float] = (0.9, 0.999),
         eps: float = 1e-8,
         weight_decay: float = 0.0,
     ) -> None:
-        super().__init__(params)
-        self.lr = _positive("Adam", "lr", lr)
-        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
-            raise ValueError(f"Adam: betas must be a pair (beta1, beta2) like (0.9, 0.999), got {betas!r}")
-        self.betas = (_in_unit_interval("Adam", "betas[0]", betas[0]), _in_unit_interval("Adam", "betas[1]", betas[1]))
-        self.eps = _positive("Adam", "eps", eps)
-        self.weight_decay = _hyperparameter(
-            "Adam", "weight_decay", weight_decay, "a finite number >= 0", lambda v: 0.0 <= v < math.inf
-        )
+        super().__init__(params, {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay})
         self.t = 0
         self.m = [0.0] * len(self.params)
         self.s = [0.0] * len(self.params)
 
-    def _update(self, grads: list[float]) -> None:
-        beta1, beta2 = self.betas
+    def _update(self, grads: list[float], groups: list[dict[str, Any]]) -> None:
         t = self.t + 1
-        correction1 = 1.0 - beta1**t
-        correction2 = 1.0 - beta2**t
         m, s, new_data = list(self.m), list(self.s), []
-        for i, (p, g) in enumerate(zip(self.params, grads)):
-            g += self.weight_decay * p.data
-            m[i] = beta1 * m[i] + (1.0 - beta1) * g
-            s[i] = beta2 * s[i] + (1.0 - beta2) * g * g
-            m_hat = m[i] / correction1
-            s_hat = s[i] / correction2
-            new_data.append(p.data - self.lr * m_hat / (math.sqrt(s_hat) + self.eps))
+        start = 0
+        for params, group in zip(self._grouped(), groups):
+            beta1, beta2 = group["betas"]
+            lr, eps, weight_decay = group["lr"], group["eps"], group["weight_decay"]
+            correction1 = 1.0 - beta1**t
+            correction2 = 1.0 - beta2**t
+            for i, (p, g) in enumerate(zip(params, grads[start : start + len(params)]), start):
+                g += weight_decay * p.data
+                m[i] = beta1 * m[i] + (1.0 - beta1) * g
+                s[i] = beta2 * s[i] + (1.0 - beta2) * g * g
+                m_hat = m[i] / correction1
+                s_hat = s[i] / correction2
+                new_data.append(p.data - lr * m_hat / (math.sqrt(s_hat) + eps))
+            start += len(params)
         self._commit(new_data, m, s)
         self.t, self.m, self.s = t, m, s
 
@@ -260,6 +478,9 @@ class TrialAndError(Optimizer):
     between N + 1 and 2N + 1 loss evaluations for N parameters, and it only
     ever learns "better or worse", never "how much" or "which way".
 
+    With parameter groups each group has its own ``step_size`` and ``shrink``,
+    and a group's step size shrinks when none of its parameters moved.
+
     >>> w = Value(0.0)
     >>> opt = TrialAndError([w], step_size=0.5)
     >>> opt.step(lambda: (w - 1) ** 2)     # tries 0.5: better, kept
@@ -268,33 +489,41 @@ class TrialAndError(Optimizer):
     (0.5, 2)
     """
 
-    def __init__(self, params: Iterable[Value], step_size: float, shrink: float = 0.5) -> None:
-        super().__init__(params)
-        self.step_size = _positive("TrialAndError", "step_size", step_size)
-        self.shrink = _hyperparameter("TrialAndError", "shrink", shrink, "in (0, 1)", lambda v: 0.0 < v < 1.0)
+    # A step size given is positive; shrinking may take it down to 0 (where nothing moves) after many steps.
+    _rules: ClassVar[dict[str, Rule]] = {"step_size": _non_negative, "shrink": _in_open_unit_interval}
+    _initial_rules: ClassVar[dict[str, Rule]] = {"step_size": _positive}
+    step_size = _Shared()
+    shrink = _Shared()
+
+    def __init__(self, params: Iterable[Any], step_size: float | None = None, shrink: float = 0.5) -> None:
+        super().__init__(params, {"step_size": step_size, "shrink": shrink})
 
     def step(self, closure: Closure | None = None) -> float:
         """Try every parameter up, then down; return the loss before the step."""
         if closure is None:
             raise ValueError("TrialAndError.step needs a closure that returns the loss")
+        groups = self._current("TrialAndError.step")
         start = best = self._evaluate(closure)
         before = [p.data for p in self.params]
-        moved = False
+        moved = [False] * len(groups)
         try:
-            for p in self.params:
-                old = p.data
-                for candidate in (old + self.step_size, old - self.step_size):
-                    p.data = candidate
-                    loss = self._evaluate(closure)
-                    if loss < best:
-                        best, moved = loss, True
-                        break
-                else:
-                    p.data = old
+            for g, (params, group) in enumerate(zip(self._grouped(), groups)):
+                size = group["step_size"]
+                for p in params:
+                    old = p.data
+                    for candidate in (old + size, old - size):
+                        p.data = candidate
+                        loss = self._evaluate(closure)
+                        if loss < best:
+                            best, moved[g] = loss, True
+                            break
+                    else:
+                        p.data = old
         except BaseException:
             for p, x in zip(self.params, before):  # a failed step changes nothing
                 p.data = x
             raise
-        if not moved:
-            self.step_size *= self.shrink
+        for held, group, did in zip(self.param_groups, groups, moved):
+            if not did:
+                held["step_size"] = group["step_size"] * group["shrink"]
         return start
