@@ -10,6 +10,9 @@ changes their ``.data`` in ``step()``. The conventions are PyTorch's:
 * ``step()`` updates the parameters from the gradients they hold now.
 * ``step(closure)`` first calls ``closure()`` to evaluate the loss (and its
   gradient), then updates, and returns the loss as a float.
+* ``state_dict()`` holds the hyperparameters of every group and each
+  parameter's state, in plain dicts, lists and numbers (JSON takes them);
+  ``load_state_dict(d)`` restores them all, or nothing.
 
 Hyperparameters (``lr``, ``momentum``, ``eps``…) may be any real number,
 numpy's scalars and Fractions included, and are kept as Python floats.
@@ -127,6 +130,49 @@ def _listed(owner: str, what: str, xs: object, one_value: bool = False) -> list[
     return list(xs)
 
 
+def _finite(owner: str, name: str, x: object) -> float:
+    """`x` as a finite Python float; a ValueError (an OverflowError beyond a float's range) naming `name`."""
+    if isinstance(x, bool) or not isinstance(x, Real):
+        raise ValueError(f"{owner}: {name} must be a finite number, got {x!r}")
+    try:
+        number = float(x)
+    except OverflowError:  # a huge int or Fraction; its repr could be thousands of digits
+        raise OverflowError(f"{owner}: {name} is too large for a float ({type(x).__name__})") from None
+    if not math.isfinite(number):
+        raise ValueError(f"{owner}: {name} must be a finite number, got {x!r}")
+    return number
+
+
+def _count(owner: str, name: str, x: object) -> int:
+    """`x` as a Python int >= 0 (5 and 5.0 alike, as a count read back from JSON may be either); else a ValueError."""
+    if not isinstance(x, bool) and isinstance(x, Real):
+        number = int(x) if isinstance(x, Integral) else _finite(owner, name, x)
+        if number >= 0 and number == int(number):
+            return int(number)
+    raise ValueError(f"{owner}: {name} must be a whole number >= 0, got {x!r}")
+
+
+def _exact_keys(owner: str, where: str, held: dict[Any, Any], expected: Iterable[str]) -> None:
+    """A KeyError naming the first key of `expected` that `held` lacks, or the first key it has beyond them."""
+    expected = tuple(expected)
+    for key in expected:
+        if key not in held:
+            raise KeyError(f"{owner}: {where} has no {key!r}")
+    for key in held:
+        if key not in expected:
+            listed = ", ".join(repr(k) for k in expected) or "none"
+            raise KeyError(f"{owner}: {where} has an unexpected key {key!r} (expected {listed})")
+
+
+def _parameter_number(key: object) -> int | None:
+    """A key of ``state``: an int, or the decimal string JSON turns it into ("3"); None for anything else."""
+    if isinstance(key, int) and not isinstance(key, bool):
+        return key
+    if isinstance(key, str) and key.isascii() and key.isdigit() and str(int(key)) == key:
+        return int(key)
+    return None
+
+
 class _Shared:
     """A hyperparameter as an attribute (``opt.lr``): the value every parameter group holds; setting it sets them all.
 
@@ -161,8 +207,8 @@ class Optimizer:
     """What every optimizer shares: parameter groups, ``zero_grad``, closures, counters.
 
     `params` is a list of Values, or, as in PyTorch, a list of parameter groups:
-    dicts with the group's ``"params"`` and any hyperparameters that differ from
-    the constructor's, which every other group takes.
+    dicts holding a group's ``"params"`` and any hyperparameters of its own; a
+    hyperparameter a group leaves out is the one given to the constructor.
 
     >>> w, b = Value(1.0), Value(1.0)
     >>> opt = SGD([{"params": [w], "lr": 0.1}, {"params": [b]}], lr=0.01, momentum=0.9)
@@ -184,6 +230,8 @@ class Optimizer:
     _rules: ClassVar[dict[str, Rule]] = {}
     #: Stricter checks for the values given to the constructor (a step size that shrinks may reach 0 later).
     _initial_rules: ClassVar[dict[str, Rule]] = {}
+    #: The names of what each parameter's entry in ``state_dict()["state"]`` holds (PyTorch's names); none here.
+    _state_keys: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, params: Iterable[Any], defaults: dict[str, Any] | None = None) -> None:
         name = type(self).__name__
@@ -196,8 +244,8 @@ class Optimizer:
             groups.append((items, {}))
         for g, group in enumerate(items if grouped else []):
             if not isinstance(group, dict):
-                raise TypeError(f"{name}: params[{g}] must be a parameter group (a dict) as params[0] is, got "
-                                f"{type(group).__name__}")  # fmt: skip
+                kind = type(group).__name__
+                raise TypeError(f"{name}: params[{g}] must be a parameter group (a dict) as params[0] is, got {kind}")
             if "params" not in group:
                 raise ValueError(f"{name}: parameter group {g} has no 'params'")
             for key in group:
@@ -223,6 +271,7 @@ class Optimizer:
         given = {k: v for k, v in (defaults or {}).items() if v is not None}
         initial = {**self._rules, **self._initial_rules}
         checked_defaults = self._check(name, _plain, given, initial)
+        self._cross_check(name, _plain, checked_defaults)
         self.param_groups: list[dict[str, Any]] = []
         for g, (values, own) in enumerate(groups):
             for key in self._rules:
@@ -256,13 +305,128 @@ class Optimizer:
         self._update(self._gradients(), groups)
         return loss
 
+    def state_dict(self) -> dict[str, Any]:
+        """Everything a step depends on, as PyTorch's: ``{"state": {...}, "param_groups": [...]}``, ready for JSON.
+
+        ``param_groups`` lists each group's hyperparameters, with its ``"params"``
+        as the parameters' numbers (0, 1, … group after group) instead of the
+        Values; ``state`` maps each number to that parameter's state (SGD:
+        ``momentum_buffer``; Adam: ``step``, ``exp_avg``, ``exp_avg_sq``;
+        TrialAndError keeps none). Only dicts, lists, floats, ints, bools and
+        strings: ``json.dumps`` takes it as it is (and turns the int keys of
+        ``state`` into strings, which `load_state_dict` reads back).
+
+        >>> w = Value(1.0)
+        >>> opt = SGD([w], lr=0.1, momentum=0.9)
+        >>> (w * 2).backward(); opt.step()
+        >>> opt.state_dict()
+        {'state': {0: {'momentum_buffer': 2.0}},
+         'param_groups': [{'lr': 0.1, 'momentum': 0.9, 'nesterov': False, 'params': [0]}]}
+        """
+        groups = self._current(f"{type(self).__name__}.state_dict")
+        packed, start = [], 0
+        for size, group in zip(self._sizes, groups):
+            entry: dict[str, Any] = {k: list(v) if isinstance(v, tuple) else v for k, v in group.items()}
+            entry["params"] = list(range(start, start + size))
+            packed.append(entry)
+            start += size
+        return {"state": dict(enumerate(self._parameter_state())), "param_groups": packed}
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore what `state_dict` saved (through JSON too): all of it, or, on any error, nothing.
+
+        As in PyTorch, the saved groups must match this optimizer's in number and
+        size; their hyperparameters replace the current ones, and the saved
+        parameter numbers map, in order, onto this optimizer's parameters.
+        Everything is checked before anything is assigned, and on any error the
+        optimizer is left as it was: a missing or unexpected key is a KeyError
+        naming it; a value that is not what its key holds (a bad lr, a
+        non-finite moment, a step count of 2.5) a ValueError naming the key (an
+        OverflowError for a number beyond a float's range, a TypeError for a list
+        where a dict belongs).
+        """
+        owner = f"{type(self).__name__}.load_state_dict"
+        try:
+            groups, assign = self._checked_state_dict(owner, state_dict)
+        except (KeyError, ValueError, TypeError, OverflowError) as error:
+            if type(error) not in (KeyError, ValueError, TypeError, OverflowError) or len(error.args) != 1:
+                raise  # not one of the errors raised here, which all say what they name
+            raise type(error)(f"{error.args[0]}; nothing was changed") from None
+        self.param_groups = [{"params": params, **group} for params, group in zip(self._grouped(), groups)]
+        assign()
+
     # -- helpers for subclasses -------------------------------------------------
+
+    def _checked_state_dict(self, owner: str, saved: object) -> tuple[list[dict[str, Any]], Callable[[], None]]:
+        """Every group's hyperparameters and the function that sets the parameters' state, all checked, nothing set."""
+        if not isinstance(saved, dict):
+            raise TypeError(f"{owner}: expected a dict with 'state' and 'param_groups', got {type(saved).__name__}")
+        _exact_keys(owner, "the state dict", saved, ("state", "param_groups"))
+        saved_groups, saved_state = saved["param_groups"], saved["state"]
+        if not isinstance(saved_groups, (list, tuple)):
+            raise TypeError(f"{owner}: param_groups must be a list of dicts, got {type(saved_groups).__name__}")
+        if len(saved_groups) != len(self._sizes):
+            raise ValueError(
+                f"{owner}: param_groups has {len(saved_groups)} groups; this optimizer has {len(self._sizes)}"
+            )
+        position: dict[int, int] = {}  # a saved parameter number -> its place in self.params
+        groups = []
+        for g, (group, size) in enumerate(zip(saved_groups, self._sizes)):
+            where = f"param_groups[{g}]"
+            if not isinstance(group, dict):
+                raise TypeError(f"{owner}: {where} must be a dict, got {type(group).__name__}")
+            _exact_keys(owner, where, group, (*self._rules, "params"))
+            numbers = group["params"]
+            if not isinstance(numbers, (list, tuple)):
+                raise TypeError(f"{owner}: {where}['params'] must be a list of ints, got {type(numbers).__name__}")
+            if len(numbers) != size:
+                raise ValueError(
+                    f"{owner}: {where}['params'] lists {len(numbers)} parameters; this optimizer's group {g} has {size}"
+                )
+            for j, number in enumerate(numbers):
+                if isinstance(number, bool) or not isinstance(number, int):
+                    raise TypeError(f"{owner}: {where}['params'][{j}] must be an int, got {number!r}")
+                if number in position:
+                    raise ValueError(f"{owner}: {where}['params'][{j}] is {number}, which is listed twice")
+                position[number] = len(position)
+            groups.append(self._check(owner, _in_group(g), group, self._rules))
+            self._cross_check(owner, _in_group(g), groups[-1])
+        if not isinstance(saved_state, dict):
+            raise TypeError(f"{owner}: state must be a dict, got {type(saved_state).__name__}")
+        entries: list[dict[str, Any] | None] = [None] * len(self.params)
+        keys: list[object] = [None] * len(self.params)
+        for key, entry in saved_state.items():
+            number = _parameter_number(key)
+            if number is None or number not in position:
+                raise KeyError(f"{owner}: state has an unexpected key {key!r}, which is no parameter of param_groups")
+            i = position[number]
+            if entries[i] is not None:
+                raise ValueError(f"{owner}: state has parameter {number} twice, as {keys[i]!r} and as {key!r}")
+            if not isinstance(entry, dict):
+                raise TypeError(f"{owner}: state[{key!r}] must be a dict, got {type(entry).__name__}")
+            _exact_keys(owner, f"state[{key!r}]", entry, self._state_keys)
+            entries[i], keys[i] = entry, key
+        if not self._state_keys:
+            return groups, lambda: None
+        for number, i in position.items():
+            if entries[i] is None:
+                raise KeyError(f"{owner}: state has no {number!r} (parameter {i})")
+        names = [f"state[{key!r}]" for key in keys]
+        return groups, self._checked_parameter_state(owner, [e for e in entries if e is not None], names)
+
+    def _parameter_state(self) -> list[dict[str, Any]]:
+        """Each parameter's state, in the order of `params` (none here: an empty list)."""
+        return []
+
+    def _checked_parameter_state(
+        self, owner: str, entries: list[dict[str, Any]], names: list[str]
+    ) -> Callable[[], None]:
+        """A function setting the state in `entries` (one per parameter), which is checked first; `names` for errors."""
+        return lambda: None
 
     def _check(self, owner: str, name_of: Naming, values: dict[str, Any], rules: dict[str, Rule]) -> dict[str, Any]:
         """The hyperparameters in `values`, each checked by its rule and as it returns it; errors say `name_of(key)`."""
-        checked = {key: rule(owner, name_of(key), values[key]) for key, rule in rules.items() if key in values}
-        self._cross_check(owner, name_of, checked)
-        return checked
+        return {key: rule(owner, name_of(key), values[key]) for key, rule in rules.items() if key in values}
 
     def _cross_check(self, owner: str, name_of: Naming, values: dict[str, Any]) -> None:
         """What no single hyperparameter's rule can see (SGD: nesterov needs momentum); `values` may lack some keys."""
@@ -294,6 +458,7 @@ class Optimizer:
                     "its state belongs to those, so make a new optimizer for others"
                 )
             current.append(self._check(owner, _in_group(g), group, self._rules))
+            self._cross_check(owner, _in_group(g), current[-1])
         return current
 
     def _grouped(self) -> list[list[Value]]:
@@ -373,6 +538,7 @@ class SGD(Optimizer):
     """
 
     _rules: ClassVar[dict[str, Rule]] = {"lr": _positive, "momentum": _in_unit_interval, "nesterov": _flag}
+    _state_keys = ("momentum_buffer",)
     lr = _Shared()
     momentum = _Shared()
     nesterov = _Shared()
@@ -382,6 +548,19 @@ class SGD(Optimizer):
     ) -> None:
         super().__init__(params, {"lr": lr, "momentum": momentum, "nesterov": nesterov})
         self.velocity = [0.0] * len(self.params)
+
+    def _parameter_state(self) -> list[dict[str, Any]]:
+        return [{"momentum_buffer": v} for v in self.velocity]
+
+    def _checked_parameter_state(
+        self, owner: str, entries: list[dict[str, Any]], names: list[str]
+    ) -> Callable[[], None]:
+        velocity = [_finite(owner, f"{n}['momentum_buffer']", e["momentum_buffer"]) for n, e in zip(names, entries)]
+
+        def assign() -> None:
+            self.velocity = velocity
+
+        return assign
 
     def _cross_check(self, owner: str, name_of: Naming, values: dict[str, Any]) -> None:
         if values.get("nesterov") and values.get("momentum", 0.0) == 0.0:
@@ -429,6 +608,7 @@ class Adam(Optimizer):
         "eps": _positive,
         "weight_decay": _non_negative,
     }
+    _state_keys = ("step", "exp_avg", "exp_avg_sq")
     lr = _Shared()
     betas = _Shared()
     eps = _Shared()
@@ -446,6 +626,29 @@ class Adam(Optimizer):
         self.t = 0
         self.m = [0.0] * len(self.params)
         self.s = [0.0] * len(self.params)
+
+    def _parameter_state(self) -> list[dict[str, Any]]:
+        return [{"step": self.t, "exp_avg": m, "exp_avg_sq": s} for m, s in zip(self.m, self.s)]
+
+    def _checked_parameter_state(
+        self, owner: str, entries: list[dict[str, Any]], names: list[str]
+    ) -> Callable[[], None]:
+        steps = [_count(owner, f"{n}['step']", e["step"]) for n, e in zip(names, entries)]
+        for n, t in zip(names, steps):
+            if t != steps[0]:
+                raise ValueError(
+                    f"{owner}: {n}['step'] is {t} but {names[0]}['step'] is {steps[0]}; Adam counts one step for all"
+                )
+        m = [_finite(owner, f"{n}['exp_avg']", e["exp_avg"]) for n, e in zip(names, entries)]
+        s = [_finite(owner, f"{n}['exp_avg_sq']", e["exp_avg_sq"]) for n, e in zip(names, entries)]
+        for n, x in zip(names, s):
+            if x < 0.0:
+                raise ValueError(f"{owner}: {n}['exp_avg_sq'] must be >= 0 (a mean of squares), got {x!r}")
+
+        def assign() -> None:
+            self.t, self.m, self.s = steps[0], m, s
+
+        return assign
 
     def _update(self, grads: list[float], groups: list[dict[str, Any]]) -> None:
         t = self.t + 1
