@@ -350,7 +350,8 @@ class Layer(Module):
 class MLP(Module):
     """A multi-layer perceptron: ``MLP(2, [16, 16, 1])`` maps 2 inputs through two hidden layers of 16 to 1.
 
-    Hidden layers apply `activation` ("tanh", "relu", "sigmoid" or None); the
+    Hidden layers apply `activation` ("tanh", "relu", "sigmoid", "silu", "gelu",
+    "elu", "leaky_relu", PyTorch's functions with PyTorch's defaults, or None); the
     output layer is linear. The same `seed` gives the same initial weights.
     Sizes are ints (numpy's integers too); a float, even 3.0, is refused.
     With one output, calling the MLP returns that Value; with several, a list.
