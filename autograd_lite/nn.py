@@ -24,9 +24,19 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from .engine import Value, data_of
-from .functions import as_list, dot, logsumexp, softplus
+from .functions import as_list, dot, log, log1p, logsumexp, maximum, softplus
 
-__all__ = ["MLP", "Layer", "Module", "Neuron", "binary_cross_entropy", "cross_entropy", "hinge", "mse"]
+__all__ = [
+    "MLP",
+    "Layer",
+    "Module",
+    "Neuron",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "cross_entropy",
+    "hinge",
+    "mse",
+]
 
 ACTIVATIONS: dict[str | None, Callable[[Value], Value] | None] = {
     "tanh": Value.tanh,
@@ -201,16 +211,24 @@ class Module:
     def named_parameters(self, prefix: str = "") -> list[tuple[str, Value]]:
         """Every parameter with its dotted name (``layers.0.neurons.3.b``), in the order of `parameters`.
 
-        `prefix` is put before every name as it is (``"net."`` gives ``net.layers.0…``).
-        Two parameters whose names come out the same (a dict key with a dot in
+        `prefix` is joined to every name with a dot, as in PyTorch (``"net"`` gives
+        ``net.layers.0…``); a prefix that already ends in a dot is a ValueError,
+        since the dot would be doubled. Two parameters whose names come out the same (a dict key with a dot in
         it, or the keys ``0`` and ``"0"``) are a ValueError: the names of a
         state_dict must tell every parameter apart.
         """
+        owner = f"{type(self).__name__}.named_parameters"
+        if not isinstance(prefix, str):
+            raise TypeError(f"{owner}: prefix must be a str, got {type(prefix).__name__} {prefix!r}")
+        if prefix.endswith("."):
+            raise ValueError(
+                f"{owner}: prefix {prefix!r} ends in a dot; the dot is added, as in PyTorch: pass {prefix[:-1]!r}"
+            )
         named: list[tuple[str, Value]] = []
-        _collect(self, "", named, set(), f"{type(self).__name__}.named_parameters")
+        _collect(self, "", named, set(), owner)
         named = _first_of_each(named, [id(p) for _, p in named])
         if prefix:
-            named = [(prefix + name, p) for name, p in named]
+            named = [(f"{prefix}.{name}", p) for name, p in named]
         if len(named) > 1 and len({name for name, _ in named}) < len(named):
             first: dict[str, int] = {}
             for i, (name, _) in enumerate(named):
@@ -261,8 +279,13 @@ class Module:
         for name, p in named.items():  # every number checked: now set them all
             p.data = values[name]
 
-    def zero_grad(self) -> None:
-        """Set every parameter's gradient to 0."""
+    def zero_grad(self, set_to_none: bool = False) -> None:
+        """Set every parameter's gradient to 0.
+
+        `set_to_none` is PyTorch's keyword and changes nothing here: autograd_lite
+        has no "no gradient yet" state; a gradient of None reads as 0.0, so
+        set_to_none zeroes.
+        """
         for p in self.parameters():
             p.grad = 0.0
 
@@ -327,7 +350,8 @@ class Layer(Module):
 class MLP(Module):
     """A multi-layer perceptron: ``MLP(2, [16, 16, 1])`` maps 2 inputs through two hidden layers of 16 to 1.
 
-    Hidden layers apply `activation` ("tanh", "relu", "sigmoid" or None); the
+    Hidden layers apply `activation` ("tanh", "relu", "sigmoid", "silu", "gelu",
+    "elu", "leaky_relu", PyTorch's functions with PyTorch's defaults, or None); the
     output layer is linear. The same `seed` gives the same initial weights.
     Sizes are ints (numpy's integers too); a float, even 3.0, is refused.
     With one output, calling the MLP returns that Value; with several, a list.
@@ -363,12 +387,21 @@ class MLP(Module):
 
 
 # ---------------------------------------------------------------------------
-# Losses (each returns the mean over the examples)
+# Losses (as PyTorch's torch.nn.functional: the mean over the examples by default)
 # ---------------------------------------------------------------------------
+
+_REDUCTIONS = ("mean", "sum", "none")
+
+# The floor of the logarithms in `binary_cross_entropy`, PyTorch's: log 0 counts as −100.
+_LOG_FLOOR = -100.0
+
+
+def _number(x: Any) -> float:
+    return x._data if isinstance(x, Value) else float(x)
 
 
 def _pairs(predictions: Sequence[Any], targets: Sequence[Any], name: str) -> list[tuple[Value, Any]]:
-    """The (prediction, target) pairs, every prediction a Value; clear errors for anything else."""
+    """The (prediction, target) pairs, every prediction a Value and every plain target a float; errors name `name`."""
     for what, xs in (("predictions", predictions), ("targets", targets)):
         if isinstance(xs, (str, bytes, Value)) or not hasattr(xs, "__len__") or not hasattr(xs, "__getitem__"):
             raise TypeError(f"{name}: {what} must be a list of numbers or Values, got {type(xs).__name__} {xs!r}")
@@ -379,53 +412,154 @@ def _pairs(predictions: Sequence[Any], targets: Sequence[Any], name: str) -> lis
         raise ValueError(f"{name}: got {len(predictions)} predictions but {len(targets)} targets")
     if len(predictions) == 0:
         raise ValueError(f"{name}: needs at least one prediction")
-    return list(zip(_as_values(predictions), targets))
+    ys = [y if isinstance(y, Value) else data_of(y, name, f"targets[{i}]") for i, y in enumerate(targets)]
+    return list(zip(_as_values(predictions), ys))
 
 
-def mse(predictions: Sequence[Any], targets: Sequence[Any]) -> Value:
-    """Mean squared error: mean of (prediction − target)².
+def _check_reduction(reduction: object, name: str) -> None:
+    if not isinstance(reduction, str) or reduction not in _REDUCTIONS:
+        raise ValueError(f"{name}: reduction must be 'mean', 'sum' or 'none' (as PyTorch's), got {reduction!r}")
+
+
+def _reduce(losses: list[Any], reduction: str) -> Any:
+    """The mean of the losses, their sum, or (``"none"``) the list of them, every one a Value."""
+    if reduction == "none":
+        return [x if isinstance(x, Value) else Value(x) for x in losses]
+    total = sum(losses, Value(0.0))
+    return total / len(losses) if reduction == "mean" else total
+
+
+def _unit_interval(pairs: list[tuple[Value, Any]], name: str, what: str) -> None:
+    """Every target (``what="targets"``) or every prediction in [0, 1]; a ValueError naming the first that is not."""
+    for i, (p, y) in enumerate(pairs):
+        x = _number(y if what == "targets" else p)
+        if not 0.0 <= x <= 1.0:
+            hint = "; for logits use binary_cross_entropy_with_logits" if what == "probabilities" else ""
+            raise ValueError(f"{name}: {what}[{i}] must be in [0, 1], got {x!r}{hint}")
+
+
+def _floored_log(p: Value) -> Any:
+    """max(log p, −100) for p in [0, 1]: −100 (a constant, slope 0) where log p is −inf or below −100."""
+    return maximum(log(p), _LOG_FLOOR) if p > 0.0 else _LOG_FLOOR
+
+
+def _floored_log1m(p: Value) -> Any:
+    """max(log(1 − p), −100) for p in [0, 1], computed as log1p(−p) as PyTorch does."""
+    return maximum(log1p(-p), _LOG_FLOOR) if p < 1.0 else _LOG_FLOOR
+
+
+def binary_cross_entropy(probabilities: Sequence[Any], targets: Sequence[Any], reduction: str = "mean") -> Any:
+    """PyTorch's ``binary_cross_entropy(input, target)``: −[y·log p + (1 − y)·log(1 − p)] from probabilities.
+
+    `probabilities` are numbers in [0, 1] (a sigmoid's output; for logits use
+    `binary_cross_entropy_with_logits`, which is also more accurate); anything
+    outside is a ValueError naming the index. `targets` are numbers in [0, 1]:
+    labels 0 and 1, or soft labels in between. `reduction` is ``"mean"`` (the
+    default), ``"sum"`` or ``"none"`` (the list of the per-example losses).
+
+    **The logarithms are floored at −100, as PyTorch does:** each term is
+    ``(y − 1)·max(log1p(−p), −100) − y·max(log p, −100)``, so p = 0 or 1
+    gives a finite loss (100 per example at worst), not inf. The gradient is
+    the exact derivative of that floored expression: where a logarithm is
+    floored (p = 0 for log p, p = 1 for log(1 − p), or p below about 3.7e-44)
+    its slope is 0, so the gradient stays finite; elsewhere it is
+    (p − y) / (p·(1 − p)) per example. (PyTorch's own backward divides by
+    max(p·(1 − p), 1e-12) instead, which at p = 0 or 1 gives a gradient near
+    ±1e12 that is not the slope of the value it returns.)
+
+    >>> from autograd_lite import sigmoid
+    >>> round(binary_cross_entropy([sigmoid(Value(2.0))], [1]).data, 4)      # −log σ(2)
+    0.1269
+    >>> binary_cross_entropy([Value(0.0)], [1]).data                         # −max(log 0, −100)
+    100.0
+    """
+    name = "binary_cross_entropy"
+    pairs = _pairs(probabilities, targets, name)
+    _check_reduction(reduction, name)
+    _unit_interval(pairs, name, "probabilities")
+    _unit_interval(pairs, name, "targets")
+    return _reduce([(y - 1.0) * _floored_log1m(p) - y * _floored_log(p) for p, y in pairs], reduction)
+
+
+def binary_cross_entropy_with_logits(logits: Sequence[Any], targets: Sequence[Any], reduction: str = "mean") -> Any:
+    """PyTorch's ``binary_cross_entropy_with_logits(input, target)``: binary cross-entropy from logits z.
+
+    Computed as softplus(z) − y·z, which equals −[y·log σ(z) + (1 − y)·log(1 − σ(z))]
+    but stays finite and accurate for any logit, with gradient σ(z) − y.
+    `targets` are numbers in [0, 1] (labels 0 and 1, or soft labels); anything
+    else is a ValueError naming the index. `reduction` as in `binary_cross_entropy`.
+
+    >>> round(binary_cross_entropy_with_logits([Value(0.0)], [1]).data, 6)     # log 2
+    0.693147
+    >>> binary_cross_entropy_with_logits([Value(1000.0)], [1]).data            # no overflow
+    0.0
+    """
+    name = "binary_cross_entropy_with_logits"
+    pairs = _pairs(logits, targets, name)
+    _check_reduction(reduction, name)
+    _unit_interval(pairs, name, "targets")
+    return _reduce([softplus(z) - y * z for z, y in pairs], reduction)
+
+
+def mse(predictions: Sequence[Any], targets: Sequence[Any], reduction: str = "mean") -> Any:
+    """Mean squared error, PyTorch's ``mse_loss(input, target)``: the mean of (prediction − target)².
+
+    `reduction` is ``"mean"`` (the default), ``"sum"`` or ``"none"`` (the list of squared errors).
 
     >>> mse([Value(1.0), Value(3.0)], [2.0, 3.0]).data
     0.5
     """
     pairs = _pairs(predictions, targets, "mse")
-    return sum(((p - t) ** 2 for p, t in pairs), Value(0.0)) / len(pairs)
+    _check_reduction(reduction, "mse")
+    return _reduce([(p - t) ** 2 for p, t in pairs], reduction)
 
 
-def hinge(scores: Sequence[Any], labels: Sequence[float]) -> Value:
-    """Max-margin loss for labels ±1: mean of max(0, 1 − label·score).
+def hinge(scores: Sequence[Any], labels: Sequence[float], reduction: str = "mean") -> Any:
+    """Max-margin loss for labels ±1: the mean of max(0, 1 − label·score).
+
+    PyTorch has no function of this name. Its ``hinge_embedding_loss`` is a
+    different loss (x for label 1, max(0, 1 − x) for label −1, made for
+    distances), and ``multi_margin_loss`` is the version for several classes
+    (for two classes with scores ±s/2 it gives half of this). `reduction`
+    as in `mse`.
 
     >>> hinge([Value(2.0), Value(0.5)], [1, 1]).data     # (0 + 0.5) / 2
     0.25
     """
     pairs = _pairs(scores, labels, "hinge")
+    _check_reduction(reduction, "hinge")
     for i, (_, y) in enumerate(pairs):
         if y not in (-1, 1):
             raise ValueError(f"hinge: label {i} must be -1 or 1, got {y!r}")
-    return sum(((1 - y * s).relu() for s, y in pairs), Value(0.0)) / len(pairs)
+    return _reduce([(1 - y * s).relu() for s, y in pairs], reduction)
 
 
-def binary_cross_entropy(logits: Sequence[Any], labels: Sequence[float]) -> Value:
-    """Cross-entropy of labels in {0, 1} given logits z (not probabilities).
-
-    Computed as softplus(z) − y·z, which equals −[y·log σ(z) + (1−y)·log(1−σ(z))]
-    but stays finite for any logit.
-
-    >>> round(binary_cross_entropy([Value(0.0)], [1]).data, 6)     # log 2
-    0.693147
-    >>> binary_cross_entropy([Value(1000.0)], [1]).data            # no overflow
-    0.0
-    """
-    pairs = _pairs(logits, labels, "binary_cross_entropy")
-    for i, (_, y) in enumerate(pairs):
-        if y not in (0, 1):
-            raise ValueError(f"binary_cross_entropy: label {i} must be 0 or 1, got {y!r}")
-    total = sum((softplus(z) - y * z for z, y in pairs), Value(0.0))
-    return total / len(pairs)
+def _class_index(target: object, n: int, where: str) -> int:
+    """`target` as a class index in 0..n−1 (an int or a numpy integer; not a bool or a float); a ValueError if not."""
+    try:
+        index = -1 if isinstance(target, bool) else operator.index(target)  # type: ignore[arg-type]
+    except TypeError:
+        index = -1
+    if not 0 <= index < n:
+        raise ValueError(f"cross_entropy: {where} must be a class index in 0..{n - 1}, got {target!r}")
+    return index
 
 
-def cross_entropy(logits: Sequence[Any], target: int) -> Any:
-    """−log softmax(logits)[target]: the loss of one example among several classes, from logits.
+def _one_cross_entropy(logits: list[Any], target: object, where: str, row: str) -> Any:
+    if not logits:
+        raise ValueError(f"cross_entropy: {row}needs at least one logit")
+    return logsumexp(logits) - logits[_class_index(target, len(logits), where)]
+
+
+def cross_entropy(logits: Sequence[Any], target: Any, reduction: str = "mean") -> Any:
+    """PyTorch's ``cross_entropy(input, target)``: −log softmax(logits)[target], from logits.
+
+    One example: `logits` is a list of C numbers or Values and `target` a
+    class index in 0..C−1; the loss is returned whatever the `reduction`
+    (PyTorch's unbatched form). A batch: `logits` is a list of N such lists
+    and `target` a list of N class indices; the loss is their mean
+    (``reduction="mean"``, the default), their sum (``"sum"``) or the list
+    of them (``"none"``).
 
     Computed as logsumexp(logits) − logits[target], one node for the logsumexp,
     so it stays finite for logits of any size.
@@ -434,14 +568,27 @@ def cross_entropy(logits: Sequence[Any], target: int) -> Any:
     0.693147
     >>> cross_entropy([Value(1e4), Value(-1e4)], 1).data                # no overflow
     20000.0
+    >>> batch = [[Value(0.0), Value(0.0)], [Value(5.0), Value(-5.0)]]
+    >>> round(cross_entropy(batch, [1, 0]).data, 6)                     # (log 2 + log(1 + e⁻¹⁰)) / 2
+    0.346596
     """
-    items = list(as_list(logits))
-    if not items:
-        raise ValueError("cross_entropy: needs at least one logit")
-    try:
-        index = -1 if isinstance(target, bool) else operator.index(target)  # a numpy integer is an index too
-    except TypeError:
-        index = -1
-    if not 0 <= index < len(items):
-        raise ValueError(f"cross_entropy: target must be a class index in 0..{len(items) - 1}, got {target!r}")
-    return logsumexp(items) - items[index]
+    _check_reduction(reduction, "cross_entropy")
+    items = [as_list(x) for x in as_list(logits)]  # numpy rows and scalars as lists and floats
+    rows = [isinstance(x, Sequence) and not isinstance(x, (str, bytes)) for x in items]
+    if not any(rows):
+        return _one_cross_entropy(items, target, "target", "")
+    if not all(rows):
+        first = rows.index(not rows[0])
+        raise TypeError(
+            f"cross_entropy: logits must be numbers (one example) or lists of numbers (a batch), not a mix; "
+            f"item 0 is a {type(items[0]).__name__} and item {first} a {type(items[first]).__name__}"
+        )
+    targets = as_list(target)
+    if isinstance(targets, (str, bytes)) or not isinstance(targets, Sequence):
+        raise TypeError(f"cross_entropy: a batch of {len(items)} needs a list of {len(items)} targets, got {target!r}")
+    if len(targets) != len(items):
+        raise ValueError(f"cross_entropy: got {len(items)} rows of logits but {len(targets)} targets")
+    losses = [
+        _one_cross_entropy(list(row), t, f"target[{i}]", f"row {i} ") for i, (row, t) in enumerate(zip(items, targets))
+    ]
+    return _reduce(losses, reduction)

@@ -203,7 +203,8 @@ def test_sequences_of_numbers_may_be_numpy_arrays():
     assert al.sum_(np.array([1.0, 2.0, 3.5])) == 6.5 and al.sum_([Value(1.0), *np.array([2.0, 3.5])]).data == 6.5
     assert al.nn.mse(np.array([1.0, 2.0]), np.array([1.5, 2.0])).data == 0.125
     assert al.nn.hinge(np.array([0.5]), np.array([1])).data == 0.5
-    assert al.nn.binary_cross_entropy(np.array([0.0]), np.array([1])).data == pytest.approx(math.log(2.0))
+    assert al.nn.binary_cross_entropy_with_logits(np.array([0.0]), np.array([1])).data == pytest.approx(math.log(2.0))
+    assert al.nn.binary_cross_entropy(np.array([0.5]), np.array([1])).data == pytest.approx(math.log(2.0))
     net = al.nn.MLP(2, [3, 1], seed=1)
     x = np.array([0.5, -1.0])
     assert net(x).data == net([0.5, -1.0]).data

@@ -5,7 +5,16 @@ import math
 import pytest
 
 from autograd_lite import Value, gradcheck
-from autograd_lite.nn import MLP, Layer, Module, Neuron, binary_cross_entropy, hinge, mse
+from autograd_lite.nn import (
+    MLP,
+    Layer,
+    Module,
+    Neuron,
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    hinge,
+    mse,
+)
 
 
 def test_same_seed_same_network():
@@ -114,26 +123,10 @@ def test_hinge():
         hinge([Value(1.0)], [0])
 
 
-def test_binary_cross_entropy_from_logits_is_stable():
-    """BCE from logits equals the textbook formula, has gradient σ(z) − y, and stays finite for huge logits."""
-    z = Value(0.3)
-    loss = binary_cross_entropy([z], [1])
-    loss.backward()
-    sig = 1 / (1 + math.exp(-0.3))
-    assert loss.data == pytest.approx(-math.log(sig))
-    assert z.grad == pytest.approx(sig - 1)
-    for logit, label in [(1000.0, 1), (-1000.0, 0), (1000.0, 0), (-1000.0, 1)]:
-        v = Value(logit)
-        out = binary_cross_entropy([v], [label])
-        out.backward()
-        assert math.isfinite(out.data) and math.isfinite(v.grad)
-    with pytest.raises(ValueError, match="2 predictions but 1 targets"):
-        binary_cross_entropy([Value(0.0), Value(1.0)], [1])
-
-
 def test_all_losses_accept_the_same_inputs():
-    """hinge, mse and binary_cross_entropy all take plain numbers or Values as predictions."""
-    for loss, targets in ((hinge, [1]), (mse, [1.0]), (binary_cross_entropy, [1])):
+    """hinge, mse and both binary cross-entropies all take plain numbers or Values as predictions."""
+    for loss, targets in ((hinge, [1]), (mse, [1.0]), (binary_cross_entropy, [1]),
+                          (binary_cross_entropy_with_logits, [1])):  # fmt: skip
         assert isinstance(loss([1.0], targets), Value)
         assert loss([1.0], targets).data == loss([Value(1.0)], targets).data
 
@@ -171,3 +164,16 @@ def test_load_state_dict_refuses_bad_entries_and_changes_nothing():
     with pytest.raises(ValueError, match=r"layers.1.neurons.0.b must be a finite number, got nan"):
         net.load_state_dict({**{k: 0.5 for k in before}, "layers.1.neurons.0.b": float("nan")})
     assert net.state_dict() == before
+
+
+def test_named_parameters_joins_the_prefix_with_a_dot_as_pytorch():
+    """named_parameters(prefix="net") gives "net.layers…", as PyTorch's; a prefix ending in a dot is refused."""
+    net = MLP(2, [1], seed=0)
+    assert [name for name, _ in net.named_parameters("net")] == ["net.layers.0.neurons.0.w.0",
+                                                                 "net.layers.0.neurons.0.w.1",
+                                                                 "net.layers.0.neurons.0.b"]  # fmt: skip
+    assert [p for _, p in net.named_parameters("net")] == net.parameters()
+    with pytest.raises(ValueError, match=r"^MLP.named_parameters: prefix 'net.' ends in a dot; .* pass 'net'$"):
+        net.named_parameters("net.")
+    with pytest.raises(TypeError, match=r"^MLP.named_parameters: prefix must be a str, got int 3$"):
+        net.named_parameters(3)
