@@ -43,7 +43,7 @@ from . import primitives as P
 from .checks import NonFiniteGradientError, checked_chain_rule, non_finite_result, real
 from .fast import EagerFunctions, Powers
 from .grad_mode import recording
-from .guards import Compared, Guard, forget
+from .guards import Compared, forget, restored
 from .primitives import COMMUTATIVE, NEG, POW, STOP_GRADIENT, Primitive, elu_by, flipped, gelu_row, leaky_relu_by
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which costs start-up time
@@ -393,7 +393,7 @@ class Value(Compared):
     _b: Value | float | tuple[float, ...] | None
     _da: Any
     _db: float
-    _guards: list[Guard] | None
+    _guards: list[tuple[Any, ...]] | None
 
     def __init__(self, data: float) -> None:
         self._data = real(data, "Value")
@@ -404,11 +404,8 @@ class Value(Compared):
 
     def __setstate__(self, guards: object) -> None:
         """Put back the guards of a pickled or copied Value (how it is taken apart: `autograd_lite.pickles`)."""
-        if guards is None:
-            return
-        if type(guards) is not list or any(type(g) is not Guard for g in guards):
-            raise TypeError(f"unpickling a Value: its guards must be a list of Guards, got {guards!r}")
-        self._guards = guards
+        if guards is not None:
+            self._guards = restored(self, guards)
 
     @staticmethod
     def _record_row(op: Primitive, args: Sequence[Any]) -> Value:

@@ -26,10 +26,11 @@ fills in (see `autograd_lite.engine.Value`).
 from __future__ import annotations
 
 import functools
+import math
 
 from .checks import non_finite_result
 from .grad_mode import recording
-from .primitives import COMMUTATIVE, FAMILIES, PRIMITIVES, flipped, power_by
+from .primitives import COMMUTATIVE, FAMILIES, PRIMITIVES, flipped, power_by, user_row
 from .rowtext import Tracer
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which costs start-up time
@@ -95,48 +96,61 @@ class EagerFunctions:
         return function
 
     def function(self, row: Primitive) -> Callable[..., Any]:
-        """The function that records `row`: written out for a row of the table or a constant exponent, else general."""
+        """The function that records `row`: written out for a row of the table, a user's row or a constant exponent."""
         base = row.flips or row
         power = base.made_by[0] is power_by and self.powers < POWERS
-        written = self._write(row) if base is PRIMITIVES.get(base.name) or power else None
-        if written is None:
-            return functools.partial(self.general, row)
+        if not (base is PRIMITIVES.get(base.name) or base.made_by[0] is user_row or power):
+            return functools.partial(self.general, row)  # another row of a family: not worth writing out
+        written = self._write(row)
         if power:
             self.powers += 1
         return written
 
-    def _write(self, row: Primitive) -> Callable[..., Any] | None:
-        """The written function for `row`, or None when its derivatives cannot be read (nothing to save)."""
+    def _write(self, row: Primitive) -> Callable[..., Any]:
+        """The written function for `row`: its value and derivatives inline where they can be read, else called."""
         kind = self.kind
         inputs = _INPUTS[kind]
-        codes = _TRACER.local_codes(row, list(inputs), "out", len(inputs))
-        if isinstance(codes, str):  # a call to the row's derivs
-            return None
         name = f"row_{_TRACER.call_name(row)}"
         out = _TRACER.value_code(row, list(inputs), "out")
-        local = [d for d, _ in codes]
+        codes = _TRACER.local_codes(row, list(inputs), "out", len(inputs))
         arguments = ", ".join(_ARGUMENTS[kind])
+        two = kind == "binary"
+        if isinstance(codes, str):  # the derivatives cannot be read (they compare): one call for them all
+            local = [f"{codes}[{i}]" for i in range(2 if two else 1)]
+            inline = []
+            called = [
+                "    try:",
+                f"        d = {codes}",
+                "    except ArithmeticError:  # infinite there: stored, an error only if a gradient flows in",
+                "        d = (inf, inf)",
+                "    da = d[0]",
+                *(["    db = d[1]"] if two else []),
+            ]
+        else:
+            local = [d for d, _ in codes]
+            inline = [f"        da = {local[0]}", *([f"        db = {local[1]}"] if two else [])]
+            called = []
         lines = [
             f"def {kind}_{name}({arguments}):",
             "    x = a._data",
-            *(["    y = b._data"] if kind == "binary" else []),
+            *(["    y = b._data"] if two else []),
             "    try:",
             f"        out = {out}",
-            f"        da = {local[0]}",
-            *([f"        db = {local[1]}"] if kind == "binary" else []),
+            *inline,
             "    except ArithmeticError:  # the general function stores inf, or raises its own error",
             f"        return general({name}, {arguments})",
             "    if out - out:",
             f"        raise non_finite_result({name}, ({', '.join(inputs)},), out)",
             "    if not recording():",
             "        return constant(out)",
+            *called,
             "    node = new(Value)",
             f"    node._data, node._grad, node._op = out, 0.0, {name}",
             f"    {_SLOTS[kind]}",
             "    return node",
         ]
         namespace = {**_TRACER.namespace, **self.names, "general": self.general, name: row,
-                     "non_finite_result": non_finite_result, "recording": recording}  # fmt: skip
+                     "non_finite_result": non_finite_result, "recording": recording, "inf": math.inf}  # fmt: skip
         exec(compile("\n".join(lines) + "\n", f"<autograd_lite eager {row.name}>", "exec"), namespace)
         function: Callable[..., Any] = namespace[f"{kind}_{name}"]
         function.__doc__ = f"{row.name} of {kind} inputs, written from its row: value {out}; derivatives {local}."

@@ -26,7 +26,7 @@ What a Value keeps is bounded and scoped:
 >>> w = Value(2.0)
 >>> for c in range(100):
 ...     _ = w > c
->>> [g.describe(g.numbers()) for g in guards_of(w)]   # one bound on each side is all they say
+>>> [g.describe() for g in guards_of(w)]   # one bound on each side is all they say
 ['2.0 > 1', '2.0 > 2 is False']
 """
 
@@ -43,19 +43,26 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
     from typing import Any
 
-__all__ = ["Compared", "Guard", "forget", "guards_of", "remember"]
+    _Record = tuple[str, Callable[..., Any], tuple[Any, ...], Any]
+
+__all__ = ["Compared", "Guard", "forget", "guards_of", "remember", "restored", "state_of"]
 
 # The comparisons a bound can be read from, by symbol: (the bound is below the number when the
 # comparison holds, strictly). ``v > c`` true: c < v, a strict lower bound; false: v ≤ c, an upper one.
 _BOUNDS = {">": (True, True), ">=": (True, False), "<": (False, True), "<=": (False, False)}
 
+# What a Value keeps, per guard: a plain tuple (symbol, test, operands, outcome), cheap to make at every
+# comparison. Among the operands, the Value itself and, for a leaf, the other Values are weak references.
+_ref = weakref.ref
+_WeakRef = weakref.ReferenceType
+
 
 class Guard:
-    """One fact the graph depends on: ``test(*operands)`` came out as `outcome` when it was recorded.
+    """One fact a recorded graph depends on: ``test(*operands)`` came out as `outcome` when it was recorded.
 
-    `operands` are Values, plain numbers, or weak references to Values (kept
-    by a leaf); `symbol` is an infix operator (``<``, ``!=``) or a function
-    name (``int``, ``round``).
+    `operands` are Values and plain numbers; `symbol` is an infix operator
+    (``<``, ``!=``) or a function name (``round``). Made by `guards_of` from
+    what a Value keeps.
     """
 
     __slots__ = ("operands", "outcome", "symbol", "test")
@@ -63,20 +70,9 @@ class Guard:
     def __init__(self, symbol: str, test: Callable[..., Any], operands: tuple[Any, ...], outcome: Any) -> None:
         self.symbol, self.test, self.operands, self.outcome = symbol, test, operands, outcome
 
-    def values(self) -> tuple[Any, ...] | None:
-        """The operands with weak references resolved; None when a Value it compared no longer exists."""
-        out = []
-        for x in self.operands:
-            if type(x) is weakref.ReferenceType:
-                x = x()
-                if x is None:
-                    return None
-            out.append(x)
-        return tuple(out)
-
     def numbers(self) -> list[Any]:
         """The operands' numbers now (a Value's ``.data``, a plain number as it is)."""
-        return [getattr(x, "data", x) for x in (self.values() or ())]
+        return [getattr(x, "data", x) for x in self.operands]
 
     def holds(self, numbers: Sequence[Any]) -> bool:
         """Whether the test at `numbers` comes out as it did when recorded."""
@@ -84,25 +80,40 @@ class Guard:
 
     @property
     def is_comparison(self) -> bool:
-        """True for a comparison (``<``, ``!=``, …), False for a conversion (``int``, ``round``)."""
+        """True for a comparison (``<``, ``!=``, …), False for a conversion (``round``)."""
         return self.symbol in _BOUNDS or self.symbol == "!="
 
     def expression(self, numbers: Sequence[Any]) -> str:
-        """The test at `numbers` as code: ``3.0 > 0``, ``int(3.7)``."""
+        """The test at `numbers` as code: ``3.0 > 0``, ``round(3.7)``."""
         if self.is_comparison:
             return f"{numbers[0]!r} {self.symbol} {numbers[1]!r}"
         return f"{self.symbol}({', '.join(map(repr, numbers))})"
 
-    def describe(self, numbers: Sequence[Any]) -> str:
-        """What was recorded, at `numbers`: ``3.0 > 0``, ``2.0 > 2 is False``, ``int(3.7) == 3``."""
-        text = self.expression(numbers)
+    def describe(self, numbers: Sequence[Any] | None = None) -> str:
+        """What was recorded, at `numbers` (default: the operands' now): ``3.0 > 0``, ``2.0 > 2 is False``."""
+        text = self.expression(self.numbers() if numbers is None else numbers)
         if self.is_comparison:
             return text if self.outcome is True else f"{text} is {self.outcome!r}"
         return f"{text} == {self.outcome!r}"
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        # A pickle holds the Values themselves: a weak reference cannot be pickled.
-        return Guard, (self.symbol, self.test, self.values() or (), self.outcome)
+
+def _comparison(symbol: str, test: Callable[[Any, Any], bool]) -> Callable[[Compared, object], bool]:
+    """The method ``self <symbol> other``: a bool on the numbers, remembered while recording."""
+
+    def compare(self: Compared, other: object) -> bool:
+        if isinstance(other, Compared):
+            outcome = test(self._data, other._data)
+        elif isinstance(other, numbers.Real):
+            outcome = test(self._data, other)  # exactly, as Python compares numbers (no conversion to float)
+        else:
+            return NotImplemented  # type: ignore[no-any-return]  # lets Python try the other side
+        if recording():
+            remember(symbol, test, (self, other), outcome)
+        return outcome
+
+    compare.__name__ = compare.__qualname__ = {"<": "__lt__", "<=": "__le__", ">": "__gt__", ">=": "__ge__"}[symbol]
+    compare.__doc__ = f"``self {symbol} other`` on the numbers; a bool, remembered while recording (replay guards)."
+    return compare
 
 
 class Compared:
@@ -118,33 +129,10 @@ class Compared:
     __slots__ = ()
     _data: float
 
-    def _compare(self, symbol: str, test: Callable[[Any, Any], bool], other: object) -> bool:
-        if isinstance(other, Compared):
-            right: Any = other._data
-        elif isinstance(other, numbers.Real):
-            right = other
-        else:
-            return NotImplemented  # type: ignore[no-any-return]  # lets Python try the other side
-        outcome = test(self._data, right)
-        if recording():
-            remember(symbol, test, (self, other), outcome)
-        return outcome
-
-    def __lt__(self, other: object) -> bool:
-        """``self < other`` on the numbers; a bool, remembered while recording."""
-        return self._compare("<", operator.lt, other)
-
-    def __le__(self, other: object) -> bool:
-        """``self <= other`` on the numbers; a bool, remembered while recording."""
-        return self._compare("<=", operator.le, other)
-
-    def __gt__(self, other: object) -> bool:
-        """``self > other`` on the numbers; a bool, remembered while recording."""
-        return self._compare(">", operator.gt, other)
-
-    def __ge__(self, other: object) -> bool:
-        """``self >= other`` on the numbers; a bool, remembered while recording."""
-        return self._compare(">=", operator.ge, other)
+    __lt__ = _comparison("<", operator.lt)
+    __le__ = _comparison("<=", operator.le)
+    __gt__ = _comparison(">", operator.gt)
+    __ge__ = _comparison(">=", operator.ge)
 
     def __bool__(self) -> bool:
         """``v.data != 0``, remembered while recording like a comparison (``if v:`` takes a branch)."""
@@ -168,7 +156,12 @@ class Compared:
 
 def guards_of(node: Any) -> list[Guard]:
     """The guards remembered on `node` whose Values all still exist (what `compile` collects)."""
-    return [g for g in getattr(node, "_guards", None) or () if g.values() is not None]
+    found = []
+    for symbol, test, operands, outcome in getattr(node, "_guards", None) or ():
+        values = _resolved(operands)
+        if values is not None:
+            found.append(Guard(symbol, test, values, outcome))
+    return found
 
 
 def remember(symbol: str, test: Callable[..., Any], operands: tuple[Any, ...], outcome: Any) -> None:
@@ -178,13 +171,22 @@ def remember(symbol: str, test: Callable[..., Any], operands: tuple[Any, ...], o
     reference cycle); a leaf refers weakly to the other Values too.
     """
     for holder in operands:
-        if getattr(type(holder), "_record_row", None) is None:  # a plain number holds nothing
-            continue
-        leaf = holder.is_leaf
-        kept = tuple(
-            weakref.ref(x) if x is holder or (leaf and hasattr(type(x), "_record_row")) else x for x in operands
-        )
-        _keep(holder, Guard(symbol, test, kept, outcome))
+        if isinstance(holder, Compared):
+            leaf = holder.is_leaf  # type: ignore[attr-defined]
+            kept: tuple[Any, ...]
+            if len(operands) == 2:  # a comparison: written out, it is on the path of every `if v > 0`
+                a, b = operands
+                kept = (_ref(a) if a is holder or leaf else a,
+                        _ref(b) if b is holder or (leaf and isinstance(b, Compared)) else b)  # fmt: skip
+            else:
+                kept = tuple([_ref(x) if x is holder or (leaf and isinstance(x, Compared)) else x for x in operands])
+            guards: list[_Record] | None = getattr(holder, "_guards", None)
+            if guards is None:
+                holder._guards = [(symbol, test, kept, outcome)]  # type: ignore[attr-defined]
+            elif leaf:
+                _keep_on_leaf(guards, (symbol, test, kept, outcome))
+            else:  # a computed Value: its guards die with its graph, so its list is bounded by the program
+                guards.append((symbol, test, kept, outcome))
 
 
 def forget(node: Any) -> None:
@@ -193,44 +195,79 @@ def forget(node: Any) -> None:
         node._guards = None
 
 
-def _keep(holder: Any, guard: Guard) -> None:
-    """Add `guard` to `holder`'s list, keeping only the tightest bound of each kind and no dead or repeated ones."""
-    guards: list[Guard] | None = getattr(holder, "_guards", None)
-    if guards is None:
-        holder._guards = [guard]
-        return
-    kind = _bound_kind(guard)
+def state_of(node: Any) -> list[_Record] | None:
+    """The guards of `node` for a pickle or a copy: the Values themselves (a weak reference cannot be pickled)."""
+    state = []
+    for symbol, test, operands, outcome in getattr(node, "_guards", None) or ():
+        values = _resolved(operands)
+        if values is not None:
+            state.append((symbol, test, values, outcome))
+    return state or None
+
+
+def restored(node: Any, state: object) -> list[_Record]:
+    """The guards of a pickled or copied `node` from `state_of`, checked, its references weak again."""
+    if type(state) is not list or not all(_is_record(r) for r in state):
+        raise TypeError(f"unpickling a Value: its guards must be a list of guard records, got {state!r}")
+    leaf = node.is_leaf
+
+    def kept(x: Any) -> Any:
+        return _ref(x) if x is node or (leaf and isinstance(x, Compared)) else x
+
+    return [(symbol, test, tuple(map(kept, operands)), outcome) for symbol, test, operands, outcome in state]
+
+
+def _is_record(r: object) -> bool:
+    return type(r) is tuple and len(r) == 4 and type(r[0]) is str and callable(r[1]) and type(r[2]) is tuple
+
+
+def _resolved(operands: tuple[Any, ...]) -> tuple[Any, ...] | None:
+    """The operands with weak references resolved; None when a Value among them no longer exists."""
+    out = []
+    for x in operands:
+        if type(x) is _WeakRef:
+            x = x()
+            if x is None:
+                return None
+        out.append(x)
+    return tuple(out)
+
+
+def _keep_on_leaf(guards: list[_Record], record: _Record) -> None:
+    """Add `record` to a leaf's list, keeping only the tightest bound of each kind and no dead or repeated ones."""
+    kind = _bound_kind(record)
     kept = []
     for old in guards:
-        if old.values() is None:
+        if _resolved(old[2]) is None:
             continue  # its other Value is gone: so is every graph that could check it
         if kind is not None and _bound_kind(old) == kind:
-            if _tighter(old, guard, kind):
+            if _tighter(old, record, kind):
                 return  # the bound already kept says more
             continue  # the new one replaces it
-        if kind is None and old.symbol == guard.symbol and _same_operands(old, guard):
+        if kind is None and old[0] == record[0] and _same_operands(old, record):
             continue  # the same test of the same operands: the latest outcome is kept
         kept.append(old)
-    kept.append(guard)
-    holder._guards = kept
+    kept.append(record)
+    guards[:] = kept
 
 
-def _bound_kind(guard: Guard) -> bool | None:
+def _bound_kind(record: _Record) -> bool | None:
     """True for a lower bound on one Value by a plain number, False for an upper one, None for any other guard."""
-    other = guard.operands[-1]
-    if guard.symbol not in _BOUNDS or hasattr(other, "_record_row") or type(other) is weakref.ReferenceType:
+    symbol, _, operands, outcome = record
+    other = operands[-1]
+    if symbol not in _BOUNDS or len(operands) != 2 or isinstance(other, Compared) or type(other) is _WeakRef:
         return None
-    below, _ = _BOUNDS[guard.symbol]
-    return below is guard.outcome
+    below, _ = _BOUNDS[symbol]
+    return below is outcome
 
 
-def _bound(guard: Guard) -> tuple[Any, bool]:
-    """The guard's bound and whether it is strict (a failed ``v > c`` is ``v <= c``: the strictness flips)."""
-    _, strict = _BOUNDS[guard.symbol]
-    return guard.operands[1], strict == guard.outcome
+def _bound(record: _Record) -> tuple[Any, bool]:
+    """The record's bound and whether it is strict (a failed ``v > c`` is ``v <= c``: the strictness flips)."""
+    _, strict = _BOUNDS[record[0]]
+    return record[2][1], strict == record[3]
 
 
-def _tighter(old: Guard, new: Guard, lower: bool) -> bool:
+def _tighter(old: _Record, new: _Record, lower: bool) -> bool:
     """Whether the bound `old` says at least as much as `new` (both lower, or both upper, bounds)."""
     (a, a_strict), (b, b_strict) = _bound(old), _bound(new)
     if a == b:
@@ -238,11 +275,9 @@ def _tighter(old: Guard, new: Guard, lower: bool) -> bool:
     return bool(a > b) if lower else bool(a < b)
 
 
-def _same_operands(a: Guard, b: Guard) -> bool:
+def _same_operands(a: _Record, b: _Record) -> bool:
     """The same operands: Values by identity, numbers by value."""
-    x, y = a.values(), b.values()
+    x, y = _resolved(a[2]), _resolved(b[2])
     if x is None or y is None or len(x) != len(y):
         return False
-    return all(p is q if hasattr(p, "_record_row") or hasattr(q, "_record_row") else p == q for p, q in zip(x, y))
-
-
+    return all(p is q if isinstance(p, Compared) or isinstance(q, Compared) else p == q for p, q in zip(x, y))

@@ -29,6 +29,7 @@ import threading
 
 from .checks import real
 from .engine import Value, _constant, _link, _new, topological_order
+from .guards import state_of
 from .primitives import Primitive
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which costs start-up time
@@ -40,7 +41,7 @@ __all__: list[str] = []
 
 def _reduce(v: Value) -> tuple[Any, ...]:
     """How pickle and deepcopy take a Value apart: (rebuilder, its arguments, its guards: `Value.__setstate__`)."""
-    guards = getattr(v, "_guards", None) or None
+    guards = state_of(v)
     if v.is_leaf:
         return _leaf, (v.data, v.grad), guards
     ahead: list[Any]

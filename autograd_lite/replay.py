@@ -75,8 +75,7 @@ def _guarded_graph(output: Value) -> tuple[list[Value], list[tuple[Guard, tuple[
     todo = list(order)
     while todo:
         for g in guards_of(todo.pop()):
-            operands = g.values()
-            assert operands is not None  # guards_of leaves out guards whose Values are gone
+            operands = g.operands
             key = (g.symbol, *(id(x) if isinstance(x, Value) else x for x in operands))
             if key in seen:  # a comparison of two Values is kept on both
                 continue

@@ -72,3 +72,28 @@ def test_rows_of_a_family_are_not_kept_without_bound():
         al.leaky_relu(x, slope=i / 1000)
         x ** (1.0 + i / 1000)
     assert len(engine.UNARY) <= before + fast.POWERS and len(engine.POWERS) <= fast.POWERS
+
+
+def test_a_user_row_is_written_out_and_behaves_as_the_general_path():
+    """A row made with @al.primitive gets a written function: the same nodes, and no derivative asked in no_grad."""
+    calls = []
+
+    def derivs(x, out):
+        calls.append(x)
+        return (1.0 - out * out,)
+
+    @al.primitive(derivs=derivs)
+    def my_tanh(x):
+        return __import__("math").tanh(x)
+
+    row = my_tanh.primitive
+    x = Value(0.4)
+    node = my_tanh(x)
+    written = engine.UNARY[row]
+    assert not isinstance(written, functools.partial)
+    general = engine._unary(row, Value(0.4))
+    assert (node.data, node.local_grads, node.op) == (general.data, general.local_grads, general.op)
+    calls.clear()
+    with al.no_grad():
+        assert my_tanh(x).is_leaf
+    assert calls == []  # outside recording the derivative is not computed

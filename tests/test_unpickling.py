@@ -80,7 +80,7 @@ def test_a_family_row_with_a_bad_constant_is_refused(factory, constant, words):
 def test_guards_that_are_not_guards_are_refused():
     """A pickled Value's state must be its list of guards."""
     v = Value(1.0)
-    with pytest.raises(TypeError, match="its guards must be a list of Guards"):
+    with pytest.raises(TypeError, match="its guards must be a list of guard records"):
         v.__setstate__(["not a guard"])
 
 
