@@ -129,7 +129,7 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which co
 if TYPE_CHECKING:
     from . import nn, viz
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 # The spellings a PyTorch or JAX user types, beside the underscored names that never shadow a builtin. They
 # are module attributes, not in `__all__`: ``from autograd_lite import *`` shadows no builtin (nor does it
