@@ -32,3 +32,17 @@ def test_testing_module_says_which_extra_to_install(tmp_path):
         [sys.executable, "-c", code], capture_output=True, text=True, env={"PYTHONPATH": env_path, "PATH": ""}
     )
     assert result.returncode != 0 and "install the test extra" in result.stderr
+
+
+def test_the_version_is_the_same_everywhere_and_has_a_changelog_entry():
+    """__version__, pyproject.toml and the newest CHANGELOG heading name the same release."""
+    import pathlib
+    import re
+
+    import autograd_lite as al
+
+    root = pathlib.Path(__file__).resolve().parent.parent
+    pyproject = re.search(r'^version = "([^"]+)"', (root / "pyproject.toml").read_text(), re.M)
+    changelog = re.search(r"^## (\S+)", (root / "CHANGELOG.md").read_text(), re.M)
+    assert pyproject is not None and changelog is not None
+    assert al.__version__ == pyproject.group(1) == changelog.group(1)
