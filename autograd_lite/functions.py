@@ -85,7 +85,7 @@ from .primitives import (
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which costs start-up time
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterable, Sequence
     from typing import Any, TypeVar
 
     V = TypeVar("V")
@@ -560,11 +560,14 @@ def as_list(xs: Any) -> Any:
     return tolist() if callable(tolist) else xs
 
 
-def _items(xs: Sequence[Any], where: str) -> Sequence[Any]:
-    """A sequence of numbers or Values (a numpy array too) as a list or tuple; a TypeError naming `where` if not."""
+def _items(xs: Iterable[Any], where: str) -> Sequence[Any]:
+    """Numbers or Values from any iterable (a list, a generator, a numpy array) as a list or tuple.
+
+    A string, bytes or a lone number is a TypeError naming `where`.
+    """
     xs = as_list(xs)
     if type(xs) is list or type(xs) is tuple:
         return xs
-    if isinstance(xs, (str, bytes)) or not hasattr(xs, "__len__"):
-        raise TypeError(f"{where}: expected a list of numbers or Values, got {type(xs).__name__} {xs!r}")
+    if isinstance(xs, (str, bytes)) or not hasattr(xs, "__iter__"):
+        raise TypeError(f"{where}: expected numbers or Values (a list or any iterable), got {type(xs).__name__} {xs!r}")
     return list(xs)

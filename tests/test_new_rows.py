@@ -68,3 +68,17 @@ def test_softmax_weights_are_exact_at_large_logits(big):
     assert al.log_softmax([big, big]) == [-math.log(2.0)] * 2
     weights = [w.data for w in al.softmax([Value(big), Value(big + 1.0)])]
     assert weights == pytest.approx([1 / (1 + math.e), math.e / (1 + math.e)], rel=1e-15)
+
+
+def test_sum_dot_and_softmax_take_any_iterable():
+    """sum_(x for x in …), dot of two generators and softmax of a tuple, as the README writes them."""
+    w = Value(2.0)
+    total = al.sum_(w * k for k in range(4))
+    total.backward()
+    assert total.data == 12.0 and w.grad == 6.0
+    assert al.dot((x for x in [1.0, 2.0]), iter([3.0, 4.0])) == 11.0
+    assert al.softmax(iter([0.0, 0.0])) == [0.5, 0.5]
+    with pytest.raises(TypeError, match="sum_: expected numbers or Values"):
+        al.sum_("12")
+    with pytest.raises(TypeError, match="dot: expected numbers or Values"):
+        al.dot(3.0, [1.0])
