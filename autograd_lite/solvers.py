@@ -71,7 +71,7 @@ from .functional import _depth
 from .grad_mode import enable_grad
 from .guards import guards_of, remember
 from .higher import differentiate
-from .primitives import Primitive, user_row
+from .primitives import SUM, Primitive, user_row
 from .tree import LEAF, tree_flatten, tree_unflatten
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which costs start-up time
@@ -85,7 +85,7 @@ if TYPE_CHECKING:
 
 __all__ = ["SolverError", "argmin", "fixed_point", "root"]
 
-#: How many unknowns' worth of machine epsilon: a bracket narrower than this cannot shrink further.
+#: The spacing of floats at 1 (2⁻⁵²): a bracket a few of these wide, relative to its ends, cannot shrink further.
 _EPS = 2.0**-52
 #: Four of the smallest float's steps: below the normal floats, precision is absolute (`_converged`).
 _DENORMAL_ULPS = 4.0 * math.ulp(0.0)
@@ -772,8 +772,9 @@ def _scipy_start(problem: _Problem, x: list[float], thetas: Sequence[float], opt
             return [float(v) for v in found.x]
         if options.bracket is not None:
             a, b = options.bracket
-            f = lambda p: f_and_jacobian([p])[0][0]
-            value = optimize.brentq(f, a, b, xtol=options.tol, maxiter=options.maxiter)
+            value = optimize.brentq(
+                lambda p: problem.residual_at([float(p)], thetas)[0], a, b, xtol=options.tol, maxiter=options.maxiter
+            )
         else:
             value = optimize.newton(
                 lambda p: f_and_jacobian([p])[0][0], x[0], fprime=lambda p: f_and_jacobian([p])[1][0][0],
@@ -943,10 +944,11 @@ class _SolveRow(Primitive):
 
 
 class _Solve:
-    """One solve's problem and options, its latest solutions and derivatives by parameters, and its rows.
+    """One solve's problem and options, and its latest solutions and derivatives, by the parameters' numbers.
 
-    Rows are made on demand and hold this object; it holds none of them, nor
-    any Value, so no reference cycle forms.
+    Rows are made on demand and hold this object. It holds no row, and no
+    Value but the parameters (ancestors of every node it makes), so no
+    reference cycle forms.
     """
 
     def __init__(self, problem: _Problem, options: _Options, thetas: tuple[float, ...], answer: list[float]) -> None:
@@ -1068,6 +1070,8 @@ def _rebuild(outputs: Sequence[Any], stand_ins: dict[Value, Callable[[], Value]]
     new: dict[Value, Value] = {}
 
     def rebuilt(v: Value) -> Value:
+        if v in new:
+            return new[v]
         for node in topological_order(v):
             if node in new:
                 continue
@@ -1083,6 +1087,9 @@ def _rebuild(outputs: Sequence[Any], stand_ins: dict[Value, Callable[[], Value]]
         return new[v]
 
     pending: list[Value] = [leaf for leaf in stand_ins]
+    values = [v for v in outputs if isinstance(v, Value)]
+    if len(values) > 1:  # one walk over them all: the order of a (discarded) sum of the outputs
+        rebuilt(apply(SUM, *values))
     result = [rebuilt(v) if isinstance(v, Value) else v for v in outputs]
     seen: set[int] = set()
     while pending:
