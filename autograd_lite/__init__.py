@@ -16,6 +16,9 @@ Contents:
   nesting to any order, of numbers, containers of numbers or numpy arrays
   (`autograd_lite.functional`, over `autograd_lite.higher`);
   `hessian_vector_product` in scipy's ``hessp`` form.
+* `root`, `fixed_point`, `argmin` — solve F(x, θ) = 0 on floats and record x* with
+  the implicit function theorem's derivative, exact at every order; `SolverError`
+  when no trustworthy answer exists (`autograd_lite.solvers`).
 * `tree_flatten`, `tree_unflatten`, `tree_map` — lists, tuples and dicts of
   numbers to a flat list and back (`autograd_lite.tree`).
 * `explain` — the reverse pass of a graph written out node by node, as on paper.
@@ -123,6 +126,7 @@ from .optim import SGD, Adam, TrialAndError
 from .primitives import PRIMITIVES, Primitive, primitive
 from .replay import Tape
 from .replay import compile as compile  # not in __all__: a star import must not shadow the builtin
+from .solvers import SolverError, argmin, fixed_point, root
 from .tree import tree_flatten, tree_map, tree_unflatten
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which costs start-up time
@@ -156,6 +160,7 @@ __all__ = [
     "GradcheckError",
     "NonFiniteGradientError",
     "Primitive",
+    "SolverError",
     "Tape",
     "TrialAndError",
     "Value",
@@ -163,6 +168,7 @@ __all__ = [
     "abs_",
     "acos",
     "acosh",
+    "argmin",
     "asin",
     "asinh",
     "atan",
@@ -187,6 +193,7 @@ __all__ = [
     "exp2",
     "explain",
     "expm1",
+    "fixed_point",
     "floor",
     "fmod",
     "gamma",
@@ -223,6 +230,7 @@ __all__ = [
     "push_forward",
     "rad2deg",
     "relu",
+    "root",
     "round_",
     "sigmoid",
     "sign",
