@@ -1091,15 +1091,15 @@ def _rebuild(outputs: Sequence[Any], stand_ins: dict[Value, Callable[[], Value]]
     if len(values) > 1:  # one walk over them all: the order of a (discarded) sum of the outputs
         rebuilt(apply(SUM, *values))
     result = [rebuilt(v) if isinstance(v, Value) else v for v in outputs]
-    seen: set[int] = set()
+    seen: set[tuple[Any, ...]] = set()
     while pending:
         node = pending.pop()
         for guard in guards_of(node):
-            if id(guard) in seen:
+            operands = guard.operands
+            key = (guard.symbol, *(id(x) if isinstance(x, Value) else x for x in operands))
+            if key in seen:  # a comparison of two Values is kept on both
                 continue
-            seen.add(id(guard))
-            operands = guard.values()
-            assert operands is not None
+            seen.add(key)
             moved = tuple(rebuilt(x) if isinstance(x, Value) else x for x in operands)
             if any(isinstance(x, Value) and x is not y for x, y in zip(operands, moved)):
                 remember(guard.symbol, guard.test, moved, guard.outcome)

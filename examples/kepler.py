@@ -59,7 +59,7 @@ def closed_forms(E, e):
 
 def by_differentiation(M, e):
     """The same derivatives, each from grad, hessian or nested grad of the solve."""
-    h = al.hessian(eccentric_anomaly)(M, e)
+    h = al.hessian(eccentric_anomaly, argnums=(0, 1))(M, e)
     return {
         "dE/dM": al.grad(eccentric_anomaly, 0)(M, e),
         "dE/de": al.grad(eccentric_anomaly, 1)(M, e),

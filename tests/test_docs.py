@@ -14,6 +14,7 @@ MODULES = [
     "autograd_lite.primitives",
     "autograd_lite.functional",
     "autograd_lite.higher",
+    "autograd_lite.solvers",
     "autograd_lite.grad_mode",
     "autograd_lite.tree",
     "autograd_lite.numeric",
