@@ -30,7 +30,7 @@ import math
 
 from .checks import non_finite_result
 from .grad_mode import recording
-from .primitives import COMMUTATIVE, FAMILIES, PRIMITIVES, flipped, power_by, user_row
+from .primitives import COMMUTATIVE, PRIMITIVES, _row_named, flipped, power_by, user_row
 from .rowtext import Tracer
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which costs start-up time
@@ -45,6 +45,8 @@ __all__ = ["EagerFunctions", "Powers"]
 
 #: How many constant exponents (``x ** 2``, ``x ** 0.5``) get a function of their own: a program uses a few.
 POWERS = 32
+#: How many rows made with `primitive` get one (a program that makes rows in a loop must not grow the table).
+USER_ROWS = 256
 
 _ARGUMENTS = {"unary": ("a",), "binary": ("a", "b"), "number": ("a", "c")}
 _INPUTS = {"unary": ("x",), "binary": ("x", "y"), "number": ("x", "c")}
@@ -74,6 +76,7 @@ class EagerFunctions:
     def __init__(self, kind: str, general: Callable[..., Any], names: dict[str, Any]) -> None:
         self.kind, self.general, self.names = kind, general, names
         self.powers = 0  # constant-exponent rows written so far
+        self.user_rows = 0  # rows made with `primitive` written so far
         rows = [row for row in PRIMITIVES.values() if row.arity == (1 if kind == "unary" else 2)]
         if kind == "number":  # a plain number on the left: the row with its inputs swapped
             rows += [flipped(row) for row in rows if row not in COMMUTATIVE]
@@ -89,9 +92,9 @@ class EagerFunctions:
         function = self.table.get(row)
         if function is None:
             function = self.function(row)
-            # Kept: a user's rows, the first few exponents. Not kept: other rows of a family (a slope,
-            # an exponent, an order), which a program can make without end.
-            if (row.flips or row).made_by[0] not in FAMILIES or not isinstance(function, functools.partial):
+            # Kept: what was written out (the table's rows, the first few exponents and user rows), all bounded.
+            # Not kept: other rows of a family (a slope, an exponent, an order), which a program makes without end.
+            if not isinstance(function, functools.partial) or (row.flips or row).made_by[0] is _row_named:
                 self.table[row] = function
         return function
 
@@ -99,11 +102,12 @@ class EagerFunctions:
         """The function that records `row`: written out for a row of the table, a user's row or a constant exponent."""
         base = row.flips or row
         power = base.made_by[0] is power_by and self.powers < POWERS
-        if not (base is PRIMITIVES.get(base.name) or base.made_by[0] is user_row or power):
+        users = base.made_by[0] is user_row and self.user_rows < USER_ROWS
+        if not (base is PRIMITIVES.get(base.name) or users or power):
             return functools.partial(self.general, row)  # another row of a family: not worth writing out
         written = self._write(row)
-        if power:
-            self.powers += 1
+        self.powers += power
+        self.user_rows += users
         return written
 
     def _write(self, row: Primitive) -> Callable[..., Any]:

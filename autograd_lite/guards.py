@@ -186,7 +186,9 @@ def remember(symbol: str, test: Callable[..., Any], operands: tuple[Any, ...], o
             elif leaf:
                 _keep_on_leaf(guards, (symbol, test, kept, outcome))
             else:  # a computed Value: its guards die with its graph, so its list is bounded by the program
-                guards.append((symbol, test, kept, outcome))
+                last = guards[-1]
+                if not (last[0] == symbol and last[2] == kept and last[3] == outcome):  # the same test again
+                    guards.append((symbol, test, kept, outcome))
 
 
 def forget(node: Any) -> None:

@@ -40,7 +40,6 @@ if TYPE_CHECKING:  # names for annotations only: importing `typing` at run time 
 
 __all__ = [
     "COMMUTATIVE",
-    "FAMILIES",
     "PRIMITIVES",
     "Domain",
     "Primitive",
@@ -861,9 +860,6 @@ def gelu_row(approximate: str) -> Primitive:
         return GELU_TANH
     raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
 
-
-#: The functions that make the rows of a family, one row per constant.
-FAMILIES = frozenset({power_by, polygamma_of, leaky_relu_by, elu_by})
 
 #: Two-input rows whose inputs can swap places without changing the value or
 #: the derivatives: ``2.0 * x`` is recorded as ``x * 2.0``.

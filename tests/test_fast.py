@@ -97,3 +97,12 @@ def test_a_user_row_is_written_out_and_behaves_as_the_general_path():
     with al.no_grad():
         assert my_tanh(x).is_leaf
     assert calls == []  # outside recording the derivative is not computed
+
+
+def test_rows_made_in_a_loop_do_not_grow_the_tables_without_bound():
+    """A program that makes a new @al.primitive row at every step keeps at most USER_ROWS written functions."""
+    before = len(engine.UNARY)
+    for _ in range(fast.USER_ROWS + 50):
+        scaled = al.primitive(derivs=lambda x, out: (2.0,), name="scaled")(lambda x: 2.0 * x)
+        assert scaled(Value(1.0)).data == 2.0
+    assert len(engine.UNARY) - before <= fast.USER_ROWS
