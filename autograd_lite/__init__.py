@@ -122,6 +122,7 @@ from .optim import SGD, Adam, TrialAndError
 from .primitives import PRIMITIVES, Primitive, primitive
 from .replay import Tape
 from .replay import compile as compile  # not in __all__: a star import must not shadow the builtin
+from .taylor import NonFiniteCoefficientError, Series, derivative, derivatives, jet, taylor
 from .tree import tree_flatten, tree_map, tree_unflatten
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which costs start-up time
@@ -153,8 +154,10 @@ __all__ = [
     "Adam",
     "BranchChangedError",
     "GradcheckError",
+    "NonFiniteCoefficientError",
     "NonFiniteGradientError",
     "Primitive",
+    "Series",
     "Tape",
     "TrialAndError",
     "Value",
@@ -174,6 +177,8 @@ __all__ = [
     "cos",
     "cosh",
     "deg2rad",
+    "derivative",
+    "derivatives",
     "differentiate",
     "digamma",
     "dot",
@@ -198,6 +203,7 @@ __all__ = [
     "hypot",
     "is_recording",
     "jacobian",
+    "jet",
     "jvp",
     "leaky_relu",
     "lgamma",
@@ -236,6 +242,7 @@ __all__ = [
     "sum_",
     "tan",
     "tanh",
+    "taylor",
     "topological_order",
     "tree_flatten",
     "tree_map",
