@@ -1,14 +1,16 @@
 """Taylor mode: every row's series against mpmath at 40 digits and against nested grad, the conventions at kinks,
-the errors, jet against JAX, and mixed partials against sympy and nested grad.
+the errors, jet against JAX, mixed partials against sympy and nested grad, and the examples.
 
 Accuracy is measured coefficient by coefficient, relative to the coefficient's own size; where a coefficient
 is much smaller than its neighbours (near a zero of that derivative, as ψ is near 1.4616), relative to a
 hundredth of the larger neighbour instead, since there no method keeps relative digits.
 """
 
+import importlib.util
 import math
 import os
 import random
+import sys
 from pathlib import Path
 
 import pytest
@@ -570,6 +572,38 @@ def test_derivatives_agree_with_sympy():
                 partial = sympy.diff(partial, s, k) if k else partial
             expected = float(partial.evalf(30, subs=at))
             assert value == pytest.approx(expected, rel=1e-11, abs=1e-12), index
+
+
+# ---------------------------------------------------------------------------
+# The examples run and check their numbers
+# ---------------------------------------------------------------------------
+
+
+def load(path):
+    """Import a script of the repository as a module (examples/ is not a package)."""
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.path.insert(0, str(path.parent))
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(path.parent))
+    return module
+
+
+@pytest.mark.parametrize("name", ["taylor_polynomials", "higher_greeks", "taylor_ode"])
+def test_each_example_runs_and_checks_its_numbers(name, capsys):
+    """Each example's main() asserts what it prints and returns 0."""
+    example = load(ROOT / "examples" / f"{name}.py")
+    assert example.main(["--quick"]) == 0
+    assert "checked" in capsys.readouterr().out
+
+
+def test_an_example_check_fails_loudly():
+    """The examples' checks are assertions that fire: a wrong closed form would stop the Greeks example."""
+    greeks = load(ROOT / "examples" / "higher_greeks.py")
+    with pytest.raises(AssertionError):
+        greeks.check("speed", 1.0, 1.0 + 1e-6)
 
 
 @given(st.floats(-2.0, 2.0), st.integers(0, 6))
