@@ -30,6 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from taylor import workload as taylor_workload
 from workloads import Run, Workload, graph_builders, mg_engine, workloads
 
 import autograd_lite as al
@@ -173,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     ratio_title = "× hand-written (median, min–max)"
     header = f"{'workload':<10} {'N':>9}  {'implementation':<23} {'median':>10}  {ratio_title}"
     print("\n" + header + "\n" + "-" * len(header))
-    for workload in workloads():
+    for workload in [*workloads(), taylor_workload(args.quick)]:  # Taylor mode's row: benchmarks/taylor.py
         if args.only and args.only not in workload.name:
             continue
         size = workload.small_size if args.quick else workload.default_size

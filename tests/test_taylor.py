@@ -1,5 +1,5 @@
 """Taylor mode: every row's series against mpmath at 40 digits and against nested grad, the conventions at kinks,
-the errors, jet against JAX, mixed partials against sympy and nested grad, and the examples.
+the errors, jet against JAX, mixed partials against sympy and nested grad, and the examples and benchmark.
 
 Accuracy is measured coefficient by coefficient, relative to the coefficient's own size; where a coefficient
 is much smaller than its neighbours (near a zero of that derivative, as ψ is near 1.4616), relative to a
@@ -575,12 +575,12 @@ def test_derivatives_agree_with_sympy():
 
 
 # ---------------------------------------------------------------------------
-# The examples run and check their numbers
+# The examples and the benchmark run and check their numbers
 # ---------------------------------------------------------------------------
 
 
 def load(path):
-    """Import a script of the repository as a module (examples/ is not a package)."""
+    """Import a script of the repository as a module (examples/ and benchmarks/ are not packages)."""
     spec = importlib.util.spec_from_file_location(path.stem, path)
     module = importlib.util.module_from_spec(spec)
     sys.path.insert(0, str(path.parent))
@@ -604,6 +604,23 @@ def test_an_example_check_fails_loudly():
     greeks = load(ROOT / "examples" / "higher_greeks.py")
     with pytest.raises(AssertionError):
         greeks.check("speed", 1.0, 1.0 + 1e-6)
+
+
+def test_the_benchmark_agrees_with_nested_grad_and_mpmath():
+    """benchmarks/taylor.py at small orders, and run.py's row at --quick size: every implementation agrees."""
+    bench = load(ROOT / "benchmarks" / "taylor.py")
+    rows = bench.measure(orders=(1, 3), repeat=1)
+    assert [row["order"] for row in rows] == [1, 3] and all(row["agrees"] for row in rows)
+    workload = bench.workload(quick=True)
+    results = {}
+    for name, make in workload.implementations.items():
+        run = make(workload.small_size)
+        run.run()
+        value, rest = run.result()
+        results[name] = [value, *rest]
+    assert {"hand-written", "al.taylor", "nested al.grad"} <= set(results)
+    for name, coefficients in results.items():
+        assert coefficients == pytest.approx(results["hand-written"], rel=1e-9), name
 
 
 @given(st.floats(-2.0, 2.0), st.integers(0, 6))
