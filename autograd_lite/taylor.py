@@ -107,8 +107,7 @@ _mul, _sub, _ne = operator.mul, operator.sub, operator.ne
 _INF = math.inf
 _LN2, _LN10 = math.log(2.0), math.log(10.0)
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
-#: k! as floats, exact to the rounding of one float, for every k whose factorial fits.
-_FACTORIALS = [float(math.factorial(k)) for k in range(171)]
+_LAST_FACTORIAL = 170  # 170! is the largest factorial a float holds
 
 # The public function at work, for error messages ("taylor: sqrt …"); "Series" when Series are used directly.
 _where: ContextVar[str] = ContextVar("autograd_lite_taylor_caller", default="Series")
@@ -494,10 +493,16 @@ def _quotient(a: list[Any], b: list[Any]) -> list[Any]:
     return q
 
 
+@functools.cache
+def _factorial(k: int) -> float:
+    """k! as a float, rounded once (k ≤ 170)."""
+    return float(math.factorial(k))
+
+
 def _times_factorial(c: Any, k: int) -> Any:
     """c·k!, for the derivative of order k from its Taylor coefficient (in steps where k! passes a float)."""
-    if k < len(_FACTORIALS):
-        return c * _FACTORIALS[k]
+    if k <= _LAST_FACTORIAL:
+        return c * _factorial(k)
     for m in range(2, k + 1):
         c = c * m
     return c
@@ -505,8 +510,8 @@ def _times_factorial(c: Any, k: int) -> Any:
 
 def _over_factorial(c: Any, k: int) -> Any:
     """c/k!, the Taylor coefficient of a derivative of order k."""
-    if k < len(_FACTORIALS):
-        return c / _FACTORIALS[k]
+    if k <= _LAST_FACTORIAL:
+        return c / _factorial(k)
     for m in range(2, k + 1):
         c = c / m
     return c
