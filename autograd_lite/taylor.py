@@ -65,7 +65,9 @@ from .primitives import (
     EXPM1,
     FLOOR,
     FLOORDIV,
+    GAMMA,
     IDENTITY,
+    LGAMMA,
     LOG,
     LOG1P,
     LOG2,
@@ -914,6 +916,18 @@ def _legendre(m: int, z: float) -> tuple[float, float]:
     return p, m * (z * p - before) / (z * z - 1.0)
 
 
+def _gamma(x: Series) -> Series:
+    """Γ(x) = Γ(x₀)·e^(ln|Γ(x)| − ln|Γ(x₀)|): the exponential's recurrence on u = lgamma(x), with y₀ = Γ(x₀).
+
+    Why dedicated: Γ's ``derivs`` (out·ψ(x)) read ``out``, so the generic rule
+    would call them once per order, each call building the series of ψ through
+    the polygamma rows again (O(n⁴)); y′ = y·u′ needs that series once. The
+    sign of Γ (negative between its poles below 0) is in y₀; u′ = ψ either way.
+    """
+    y0 = GAMMA(x._c[0])
+    return _riccati("gamma", LGAMMA(x), y0, y0, 1.0, 0.0)
+
+
 def _logsumexp(*args: Any) -> Series:
     """log Σ eˣⁱ = x* + log1p(Σᵢ≠* e^(xᵢ − x*)), x* the input with the largest value.
 
@@ -942,7 +956,7 @@ _RULES: dict[Primitive, Rule] = {
     EXP: _exp, EXP2: _exp2, EXPM1: _expm1, TANH: _tanh, TAN: _tan, SIGMOID: _sigmoid,
     LOG: _log, LOG1P: _log1p, LOG2: _log2, LOG10: _log10,
     SIN: _sin, COS: _cos, SINH: _sinh, COSH: _cosh,
-    SQRT: _sqrt, ERF: _erf, ERFC: _erfc, SINC: _sinc, LOGSUMEXP: _logsumexp,
+    SQRT: _sqrt, ERF: _erf, ERFC: _erfc, SINC: _sinc, LOGSUMEXP: _logsumexp, GAMMA: _gamma,
 }  # fmt: skip
 
 
