@@ -609,7 +609,7 @@ def _infinite(op: Primitive, args: Sequence[Any], k: int, error: BaseException) 
 
 
 def _riccati(name: str, x: Series, y0: Any, z0: Any, b: float, c: float) -> Series:
-    """y with y′ = z·x′, z = a + b·y + c·y² (a is folded into z₀): exp, expm1, exp2, tanh, tan, sigmoid.
+    """y with y′ = z·x′, z = a + b·y + c·y² (a is folded into z₀): exp, expm1, exp2, tanh, tan, sigmoid (Γ, aᵇ).
 
     Why dedicated: these rows' ``derivs`` read ``out``, so the generic rule
     would call them once per order (O(n³)); here zₖ is updated as soon as yₖ is
@@ -625,11 +625,12 @@ def _riccati(name: str, x: Series, y0: Any, z0: Any, b: float, c: float) -> Seri
     for k in range(1, n + 1):
         yk = sum(map(_mul, jx, zs[::-1])) / k
         ys.append(yk)
-        if k < n:
-            if c == 0.0:
-                zs.append(yk if b == 1.0 else b * yk)
-            else:
-                zs.append(b * yk + c * sum(map(_mul, ys, ys[::-1])) if b else c * sum(map(_mul, ys, ys[::-1])))
+        if k < n:  # zₖ = b·yₖ + c·(y²)ₖ, for the orders still to come
+            zk = yk if b == 1.0 else b * yk
+            if c:
+                square = c * sum(map(_mul, ys, ys[::-1]))
+                zk = zk + square if b else square
+            zs.append(zk)
     return _finished(name, ys)
 
 
@@ -761,7 +762,7 @@ def _sqrt(x: Series) -> Series:
     xc = x._c
     y0 = SQRT(xc[0])
     if len(xc) > 1 and _number(y0) == 0.0:
-        raise _non_finite("sqrt", 1, "is infinite at x = 0 (the slope of √x is), so only order 0 is finite there")
+        raise _non_finite("sqrt", 1, "is infinite at x = 0 (√x has an infinite slope there): only order 0 is finite")
     ys, twice = [y0], 2.0 * y0
     for k in range(1, len(xc)):
         ys.append((xc[k] - sum(map(_mul, ys[1:k], ys[k - 1 : 0 : -1]))) / twice)
