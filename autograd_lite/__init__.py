@@ -127,6 +127,7 @@ from .primitives import PRIMITIVES, Primitive, primitive
 from .replay import Tape
 from .replay import compile as compile  # not in __all__: a star import must not shadow the builtin
 from .solvers import SolverError, argmin, fixed_point, root
+from .taylor import NonFiniteCoefficientError, Series, derivative, derivatives, jet, taylor
 from .tree import tree_flatten, tree_map, tree_unflatten
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which costs start-up time
@@ -158,8 +159,10 @@ __all__ = [
     "Adam",
     "BranchChangedError",
     "GradcheckError",
+    "NonFiniteCoefficientError",
     "NonFiniteGradientError",
     "Primitive",
+    "Series",
     "SolverError",
     "Tape",
     "TrialAndError",
@@ -181,6 +184,8 @@ __all__ = [
     "cos",
     "cosh",
     "deg2rad",
+    "derivative",
+    "derivatives",
     "differentiate",
     "digamma",
     "dot",
@@ -206,6 +211,7 @@ __all__ = [
     "hypot",
     "is_recording",
     "jacobian",
+    "jet",
     "jvp",
     "leaky_relu",
     "lgamma",
@@ -245,6 +251,7 @@ __all__ = [
     "sum_",
     "tan",
     "tanh",
+    "taylor",
     "topological_order",
     "tree_flatten",
     "tree_map",

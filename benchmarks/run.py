@@ -31,6 +31,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from solvers import workload as solver_workload
+from taylor import workload as taylor_workload
 from workloads import Run, Workload, graph_builders, mg_engine, workloads
 
 import autograd_lite as al
@@ -174,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     ratio_title = "× hand-written (median, min–max)"
     header = f"{'workload':<10} {'N':>9}  {'implementation':<23} {'median':>10}  {ratio_title}"
     print("\n" + header + "\n" + "-" * len(header))
-    for workload in [*workloads(), solver_workload()]:  # the last: a derivative through a solver (solvers.py)
+    for workload in [*workloads(), solver_workload(), taylor_workload(args.quick)]:  # solvers.py, taylor.py
         if args.only and args.only not in workload.name:
             continue
         size = workload.small_size if args.quick else workload.default_size

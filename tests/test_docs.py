@@ -15,6 +15,7 @@ MODULES = [
     "autograd_lite.functional",
     "autograd_lite.higher",
     "autograd_lite.solvers",
+    "autograd_lite.taylor",
     "autograd_lite.grad_mode",
     "autograd_lite.tree",
     "autograd_lite.numeric",
