@@ -277,7 +277,9 @@ class Tape:
             seed = data_of(gradient, "Tape.backward", "gradient")
         if not self._current:
             raise RuntimeError("Tape.backward: the last forward() failed; run forward() again first")
-        if self.program is not None:
+        # The program reads the numbers in its own layout: after a forward pass that the lists had to redo (a sum of
+        # finite numbers can overflow the program's one-line check), the lists hold the pass, and run backward too.
+        if self.program is not None and not (self._lists_built and self._values is self.data):
             try:
                 if self.program.backward(seed, self._values, self._leaf_values):
                     return  # every leaf's .grad is updated

@@ -180,3 +180,13 @@ def test_replay_fails_with_the_eager_message(build, good, bad, error, words):
     x.data = bad
     with pytest.raises(error, match=words):
         tape.forward()
+
+
+@pytest.mark.parametrize("limit", [5000, 0], ids=["one function", "chunks"])
+def test_a_pass_whose_finite_numbers_sum_past_a_float_replays_right(limit):
+    """p·1e308 + q·1e308 at p = q = 0.5: every number is finite though their sum is not; forward and backward work."""
+    p, q = Value(0.5), Value(0.5)
+    tape = al.Tape(p * 1e308 + q * 1e308, code_limit=limit)
+    assert tape.forward() == 1e308
+    tape.backward()
+    assert (p.grad, q.grad) == (1e308, 1e308)
