@@ -633,8 +633,8 @@ EXPM1 = Primitive("expm1", 1, _math("expm1", math.expm1), lambda x, out: (out + 
 LOG: Primitive = Primitive("log", 1, _log("log", math.log), lambda x, out: (1.0 / x,), domain=(POSITIVE,))
 # d/dx log₂ x = 1/(x·ln 2)
 LOG2 = Primitive("log2", 1, _log("log2", math.log2), lambda x, out: (1.0 / (x * _LN2),), domain=(POSITIVE,))
-# d/dx log₁₀ x = 1/(x·ln 10)
-LOG10 = Primitive("log10", 1, _log("log10", math.log10), lambda x, out: (1.0 / (x * _LN10),), domain=(POSITIVE,))
+# d/dx log₁₀ x = 1/(x·ln 10)      (written 1/x/ln 10: x·ln 10 overflows for x above 7.8e307)
+LOG10 = Primitive("log10", 1, _log("log10", math.log10), lambda x, out: (1.0 / x / _LN10,), domain=(POSITIVE,))
 # d/dx ln(1 + x) = 1/(1 + x)       (accurate for tiny x)
 LOG1P = Primitive("log1p", 1, _log1p, lambda x, out: (1.0 / (1.0 + x),),
                   domain=(Domain(((-0.9, 3.0),), lambda x: x * x + 0.5),))
@@ -724,9 +724,13 @@ TRUNC: Primitive = Primitive("trunc", 1, lambda x: float(math.trunc(x)), lambda 
 ROUND = Primitive("round", 1, _round, lambda x, out: (0.0,), domain=(BETWEEN_JUMPS,), smooth=False)
 SIGN = Primitive("sign", 1, _sign, lambda x, out: (0.0,), domain=(SIGNED,), smooth=False)
 # fmod(a, b) = a − b·trunc(a/b): d/da = 1, d/db = −trunc(a/b)      (the sign follows a, as math.fmod)
-FMOD = Primitive("fmod", 2, _fmod, lambda a, b, out: (1.0, -TRUNC(a / b)), domain=(DIVIDEND, DIVISOR), smooth=False)
+#     The quotient is read back as (a − out)/b, rounded: a/b alone can underflow or round past the one used.
+FMOD = Primitive("fmod", 2, _fmod, lambda a, b, out: (1.0, -ROUND((a - out) / b)), domain=(DIVIDEND, DIVISOR),
+                 smooth=False)
 # a % b = a − b·⌊a/b⌋: d/da = 1, d/db = −⌊a/b⌋                   (the sign follows b, as Python's %)
-MOD = Primitive("mod", 2, _mod, lambda a, b, out: (1.0, -FLOOR(a / b)), "%", domain=(DIVIDEND, DIVISOR), smooth=False)
+#     (the quotient read back as (a − out)/b, rounded, as for fmod: −1e-310 % 1e300 is 1e300, quotient −1)
+MOD = Primitive("mod", 2, _mod, lambda a, b, out: (1.0, -ROUND((a - out) / b)), "%", domain=(DIVIDEND, DIVISOR),
+                smooth=False)
 # a // b = ⌊a/b⌋: 0 for both
 FLOORDIV = Primitive("floordiv", 2, _floordiv, lambda a, b, out: (0.0, 0.0), "//",
                      domain=(DIVIDEND, DIVISOR), smooth=False)
