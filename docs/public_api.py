@@ -1,6 +1,13 @@
-"""A Griffe extension for the docs site: what the API reference shows, and links between its entries.
+"""Griffe extensions for the docs site: doctests shown as code, what the API reference shows, and links.
 
-Three things, done once the package is loaded (after `doctest_fences`):
+`DoctestFences` runs first: docstrings keep their examples as plain ``>>>``
+lines, which the test suite runs; rendered as Markdown they would read as
+prose (``>>>`` as a nested quote, ``[[1.0, 2.0]]`` as a link), so each run of
+them, with its expected output, is wrapped in a code fence. It works on the
+whole package once it is loaded (Griffe's ``on_package``), the package's own
+docstring included: ``on_object`` is not fired for the package itself.
+
+Then `PublicApi` does three things:
 
 1. *What is public.* An object is shown when its module exports it (its
    ``__all__``) and it is not one of the `INTERNAL` names, which a module
@@ -76,6 +83,27 @@ def is_public(obj: griffe.Object | griffe.Alias) -> bool:
             return False
         return obj.name not in INTERNAL.get(parent.path, set())
     return True
+
+
+def fence_doctests(text: str) -> str:
+    """`text` with every doctest example (prompt lines and their output) inside a pycon code fence.
+
+    Examples already inside a fence are left as they are.
+    """
+    lines, out, inside, fenced = text.split("\n"), [], False, False
+    for line in lines:
+        if line.lstrip().startswith("```") and not inside:
+            fenced = not fenced
+        elif line.lstrip().startswith(">>>") and not inside and not fenced:
+            out.append("```pycon")
+            inside = True
+        elif inside and not line.strip():
+            out.append("```")
+            inside = False
+        out.append(line)
+    if inside:
+        out.append("```")
+    return "\n".join(out)
 
 
 def objects_of(obj: griffe.Object) -> list[griffe.Object]:
@@ -234,3 +262,12 @@ class PublicApi(griffe.Extension):
         for obj in everything:
             if obj.docstring is not None:
                 obj.docstring.value = linker.link(obj, obj.docstring.value)
+
+
+class DoctestFences(griffe.Extension):
+    """Fence the doctests of every docstring of a package, the package's own included."""
+
+    def on_package(self, *, pkg: griffe.Module, **kwargs: Any) -> None:
+        for obj in objects_of(pkg):
+            if obj.docstring is not None:
+                obj.docstring.value = fence_doctests(obj.docstring.value)
