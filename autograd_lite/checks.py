@@ -31,8 +31,11 @@ if TYPE_CHECKING:  # for annotations only: the rows are defined above this modul
 __all__ = [
     "BranchChangedError",
     "NonFiniteGradientError",
+    "as_number",
+    "checked_backward",
     "checked_chain_rule",
     "finite",
+    "node_steps",
     "non_finite_gradient",
     "non_finite_result",
     "real",
@@ -84,6 +87,20 @@ def real(x: object, where: str) -> float:
     if f - f:  # nan, or ±inf: for a finite f, f − f is 0.0
         raise ValueError(f"{where}: expected a finite number, got {f!r}")
     return f
+
+
+def as_number(x: object, where: str) -> float | None:
+    """A real number as a finite float (an error naming `where` if it is not finite), or None for anything else.
+
+    What an operator does with its other operand: a number is kept in the
+    node, anything else gets NotImplemented, so Python can try the other side.
+    """
+    # The common cases first, quickly: a finite float, and an int that converts to one.
+    if (type(x) is float and not x - x) or (type(x) is int and -1e300 < x < 1e300):
+        return float(x)
+    if isinstance(x, numbers.Real):
+        return real(x, where)
+    return None
 
 
 def finite(x: Any, where: str) -> float:
@@ -156,3 +173,30 @@ def checked_chain_rule(
                 raise non_finite_gradient(where, op, inputs, i, g, d, before)
             grads[parent] = total
     return grads
+
+
+def node_steps(order: Sequence[Any]) -> Iterable[tuple[Any, Primitive, Any, Any, Any]]:
+    """The computed Values of a topological `order`, from the output back, as `checked_chain_rule` reads them."""
+    return ((n, n.op, n.parents, n.local_grads, n.constants) for n in reversed(order) if n.op is not None)
+
+
+def checked_backward(order: Sequence[Any], leaves: Sequence[Any], before: Sequence[float], seed: float) -> None:
+    """`Value.backward` met an inf or nan: the pass again, checked, raises at the node where it first appeared.
+
+    The checked pass sums a leaf's gradient before adding it to the one the
+    leaf held (`before`), so it may come out finite after all: then its
+    result stands. (`backward` puts every ``.grad`` back when this raises.)
+    """
+    grads = checked_chain_rule(order[-1], seed, node_steps(order), lambda node: node.data, "backward")
+    summed = [old + grads.get(leaf, 0.0) for leaf, old in zip(leaves, before)]
+    for leaf, old, g in zip(leaves, before, summed):
+        if g - g:
+            raise NonFiniteGradientError(
+                f"backward: the gradient {old!r} of the leaf Value(data={leaf.data!r}) overflows "
+                f"when {grads[leaf]!r} is added to it"
+            )
+    for node in order:
+        if not node.is_leaf:
+            node.grad = grads.get(node, 0.0)
+    for leaf, g in zip(leaves, summed):
+        leaf.grad = g

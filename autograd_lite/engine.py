@@ -1,28 +1,18 @@
 """The engine: the `Value` that records a graph of primitives, and the chain rule that differentiates it.
 
 A `Value` is a number that remembers how it was made. Every operation on Values
-is a *primitive*, one row of the table in `autograd_lite.primitives`: how to
-compute its value, and its local derivatives, side by side. This file applies
-the rows to Values and reads them back. It reads top to bottom:
+is a *primitive*, one row of the table in `autograd_lite.primitives`: its value
+and its local derivatives, side by side. This file applies the rows to Values
+and reads them back, top to bottom: recording one node (section 1), walking
+the graph (2), `Value` and its `backward()`, the chain rule in one loop (3),
+and the tables through which every operator reaches a row (4).
 
-1. Recording one node: a row's value and local derivatives, computed and
-   checked, stored in a new Value.
-2. Walking the graph: a topological order without recursion.
-3. The pass again with every gradient checked, when one went inf or nan, to
-   say where.
-4. `Value`, whose operators and methods record nodes, and its `backward()`:
-   reverse mode, the chain rule in one loop, gradients as floats.
-5. The three tables through which every operator, method and function
-   reaches a row (`autograd_lite.fast` writes the common rows out).
-
-Every number that enters is checked once, where it enters
-(`autograd_lite.checks`): a Value holds a finite float, an operation whose
-result would overflow or be nan raises, naming the operation, and a gradient
-that becomes inf or nan raises `NonFiniteGradientError` at the node where it
-first did. Recording on and off is `autograd_lite.grad_mode`; comparisons
-remembered for replay are `autograd_lite.guards`; gradients that are Values
-(higher order) and forward mode are `autograd_lite.higher`; pickles are
-`autograd_lite.pickles`.
+Every number is checked where it enters (`autograd_lite.checks`): a Value
+holds a finite float, an operation whose result would overflow or be nan
+raises naming the operation, and a gradient that becomes inf or nan raises
+`NonFiniteGradientError` at the node where it first did. Recording on and off
+is `autograd_lite.grad_mode`; comparisons are `autograd_lite.guards`; the rows
+written out for speed are `autograd_lite.fast`.
 
 >>> x = Value(3.0)
 >>> y = x * x + 2 * x        # y = x² + 2x
@@ -33,22 +23,20 @@ remembered for replay are `autograd_lite.guards`; gradients that are Values
 
 from __future__ import annotations
 
-import gc
 import math
-import numbers
 import operator
 import threading
 
 from . import primitives as P
-from .checks import NonFiniteGradientError, checked_chain_rule, non_finite_result, real
-from .fast import EagerFunctions, Powers
+from .checks import NonFiniteGradientError, as_number, checked_backward, non_finite_result, real
+from .fast import CollectorPaused, EagerFunctions, Powers
 from .grad_mode import recording
 from .guards import Compared, forget, restored
 from .primitives import COMMUTATIVE, NEG, POW, STOP_GRADIENT, Primitive, elu_by, flipped, gelu_row, leaky_relu_by
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which costs start-up time
 if TYPE_CHECKING:  # names for annotations only: importing `typing` at run time costs start-up time
-    from collections.abc import Callable, Iterable, Sequence
+    from collections.abc import Callable, Sequence
     from typing import Any
 
     _Operator = Callable[["Value", "Value | float"], "Value"]
@@ -62,7 +50,6 @@ __all__ = [
     "NonFiniteGradientError",
     "Value",
     "apply",
-    "data_of",
     "evaluate",
     "topological_order",
 ]
@@ -156,40 +143,9 @@ def _link(node: Value, parents: Sequence[Value], local: Sequence[float], numbers
         node._a, node._da, node._b = tuple(parents), tuple(local), tuple(numbers)
 
 
-def _plain(x: object, where: str) -> float | None:
-    """A real number as a finite float (an error if it is not finite), or None for anything else."""
-    # The common cases first, quickly: a finite float, and an int that converts to one.
-    if (type(x) is float and not x - x) or (type(x) is int and -1e300 < x < 1e300):
-        return float(x)
-    if isinstance(x, numbers.Real):
-        return real(x, where)
-    return None
-
-
-
 # ---------------------------------------------------------------------------
 # 2. Walking the graph
 # ---------------------------------------------------------------------------
-
-
-class CollectorPaused:
-    """``with CollectorPaused():`` runs a loop over a large graph with Python's cycle collector paused.
-
-    Our graphs have no reference cycles, so the collector has nothing to find
-    in them, yet it rescans every live node each time a loop allocates enough
-    objects. The library's own loops pause it; the caller's setting is
-    restored exactly on the way out, error or not.
-    """
-
-    __slots__ = ("_was_enabled",)
-
-    def __enter__(self) -> None:
-        self._was_enabled = gc.isenabled()
-        gc.disable()
-
-    def __exit__(self, *exc_info: object) -> None:
-        if self._was_enabled:
-            gc.enable()
 
 
 def topological_order(root: Value) -> list[Value]:
@@ -246,52 +202,11 @@ def _order_and_leaves(root: Value) -> tuple[list[Value], list[Value]]:
     return order, leaves
 
 
-
 # ---------------------------------------------------------------------------
-# 3. When a gradient goes inf or nan: the pass again, checked (`checked_chain_rule`)
-# ---------------------------------------------------------------------------
-
-
-def node_steps(
-    order: list[Value],
-) -> Iterable[tuple[Value, Primitive, tuple[Value, ...], tuple[float, ...], tuple[float, ...]]]:
-    """The computed nodes of `order` from the output back, as `checked_chain_rule` reads them."""
-    return ((n, n._op, n.parents, n.local_grads, n.constants) for n in reversed(order) if n._op is not None)
-
-
-def _redo_with_checks(order: list[Value], leaves: list[Value], before: list[float], seed: float) -> None:
-    """`backward` found a non-finite gradient: put the leaves' ``.grad`` back, redo the pass with checks, then commit.
-
-    The checked pass raises at the first node whose gradient goes inf or nan
-    (the interior nodes' ``.grad`` is then 0); a leaf can still overflow when
-    the new gradient is added to the one it held.
-    """
-    for node in order:
-        node._grad = 0.0
-    for leaf, old in zip(leaves, before):
-        leaf._grad = old
-    grads = checked_chain_rule(order[-1], seed, node_steps(order), _data_of_node, "backward")
-    summed = [old + grads.get(leaf, 0.0) for leaf, old in zip(leaves, before)]
-    for leaf, g in zip(leaves, summed):
-        if g - g:
-            raise NonFiniteGradientError(
-                f"backward: the gradient of the leaf {leaf!r} overflows when {grads[leaf]!r} is added to it"
-            )
-    for node in order:
-        if node._a is not None:
-            node._grad = grads.get(node, 0.0)
-    for leaf, g in zip(leaves, summed):
-        leaf._grad = g
-
-
-_data_of_node = operator.attrgetter("_data")
-
-
-# ---------------------------------------------------------------------------
-# 4. Value
+# 3. Value
 #
 # The operators and methods are made by three small helpers, each reaching
-# its row through the tables of section 5: `_operator_pair` (``x * y`` and
+# its row through the tables of section 4: `_operator_pair` (``x * y`` and
 # ``2 * x``), `_method` (``x.tanh()``) and `_comparison` (``x < y``).
 # ---------------------------------------------------------------------------
 
@@ -310,13 +225,13 @@ def _operator_pair(op: Primitive) -> tuple[_Operator, _Operator]:
             return BINARY[op](self, other)
         if type(other) is float and not other - other:  # the common case, without a call
             return NUMBER[op](self, other)
-        c = _plain(other, name)
+        c = as_number(other, name)
         return NotImplemented if c is None else NUMBER[op](self, c)
 
     def reflected(self: Value, other: Value | float) -> Value:
         if type(other) is float and not other - other:
             return NUMBER[swapped](self, other)
-        c = _plain(other, name)
+        c = as_number(other, name)
         return NotImplemented if c is None else NUMBER[swapped](self, c)
 
     forward.__name__, reflected.__name__ = f"__{op.name}__", f"__r{op.name}__"
@@ -334,13 +249,6 @@ def _method(op: Primitive) -> Callable[[Value], Value]:
     method.__name__, method.__qualname__ = op.name, f"Value.{op.name}"  # pickle finds it as Value.<name>
     method.__doc__ = f"``autograd_lite.{op.name}(self)``: the row {op.name} applied to this Value."
     return method
-
-
-def _lost_derivative(kind: str) -> TypeError:
-    return TypeError(
-        f"{kind}() of a Value would lose its derivative: use v.item() (or v.data) for the number, "
-        f"or autograd_lite's own function (autograd_lite.sin, not math.sin) to keep the derivative"
-    )
 
 
 # One backward pass at a time: passes through a shared subgraph would otherwise overwrite each
@@ -424,7 +332,7 @@ class Value(Compared):
         plain = []
         for a in args:
             if type(a) is not Value:
-                c = _plain(a, op.name)
+                c = as_number(a, op.name)
                 if c is None:
                     raise TypeError(f"{op.name}: expected a Value or a real number, got {type(a).__name__} {a!r}")
                 plain.append(c)
@@ -525,12 +433,12 @@ class Value(Compared):
                 return POWERS[other](self)
             except KeyError:
                 pass
-        c = _plain(other, "pow")
+        c = as_number(other, "pow")
         return NotImplemented if c is None else record_power(c)(self)
 
     def __rpow__(self, other: float) -> Value:
         """``number ** self``: the base is a constant kept in the node (and must be positive)."""
-        base = _plain(other, "pow")
+        base = as_number(other, "pow")
         return NotImplemented if base is None else NUMBER[flipped(POW)](self, base)
 
     def __neg__(self) -> Value:
@@ -542,46 +450,17 @@ class Value(Compared):
     def __abs__(self) -> Value:
         return UNARY[P.ABS](self)
 
-    # -- functions as methods: x.tan() is tan(x), one line each ----------------
+    # -- functions as methods: x.tan() is tan(x), by family (a new one-input row adds its name here) -----
 
-    exp = _method(P.EXP)
-    exp2 = _method(P.EXP2)
-    expm1 = _method(P.EXPM1)
-    log = _method(P.LOG)
-    log2 = _method(P.LOG2)
-    log10 = _method(P.LOG10)
-    log1p = _method(P.LOG1P)
-    sqrt = _method(P.SQRT)
-    cbrt = _method(P.CBRT)
-    deg2rad = _method(P.DEG2RAD)
-    rad2deg = _method(P.RAD2DEG)
-    sin = _method(P.SIN)
-    sinc = _method(P.SINC)
-    cos = _method(P.COS)
-    tan = _method(P.TAN)
-    asin = _method(P.ASIN)
-    acos = _method(P.ACOS)
-    atan = _method(P.ATAN)
-    tanh = _method(P.TANH)
-    sinh = _method(P.SINH)
-    cosh = _method(P.COSH)
-    asinh = _method(P.ASINH)
-    acosh = _method(P.ACOSH)
-    atanh = _method(P.ATANH)
-    erf = _method(P.ERF)
-    erfc = _method(P.ERFC)
-    erfinv = _method(P.ERFINV)
-    lgamma = _method(P.LGAMMA)
-    gamma = _method(P.GAMMA)
-    digamma = _method(P.DIGAMMA)
-    trigamma = _method(P.TRIGAMMA)
-    sign = _method(P.SIGN)
-    sigmoid = _method(P.SIGMOID)
-    logit = _method(P.LOGIT)
-    relu = _method(P.RELU)
-    softplus = _method(P.SOFTPLUS)
-    log_sigmoid = _method(P.LOG_SIGMOID)
-    silu = _method(P.SILU)
+    exp, exp2, expm1, log, log2, log10, log1p = map(_method, (P.EXP, P.EXP2, P.EXPM1, P.LOG, P.LOG2, P.LOG10, P.LOG1P))
+    sqrt, cbrt, deg2rad, rad2deg, sign = map(_method, (P.SQRT, P.CBRT, P.DEG2RAD, P.RAD2DEG, P.SIGN))
+    sin, sinc, cos, tan, asin, acos, atan = map(_method, (P.SIN, P.SINC, P.COS, P.TAN, P.ASIN, P.ACOS, P.ATAN))
+    sinh, cosh, tanh, asinh, acosh, atanh = map(_method, (P.SINH, P.COSH, P.TANH, P.ASINH, P.ACOSH, P.ATANH))
+    erf, erfc, erfinv, lgamma, gamma = map(_method, (P.ERF, P.ERFC, P.ERFINV, P.LGAMMA, P.GAMMA))
+    digamma, trigamma = map(_method, (P.DIGAMMA, P.TRIGAMMA))
+    sigmoid, logit, relu, softplus, log_sigmoid, silu = map(
+        _method, (P.SIGMOID, P.LOGIT, P.RELU, P.SOFTPLUS, P.LOG_SIGMOID, P.SILU)
+    )
 
     def gelu(self, approximate: str = "none") -> Value:
         """x·Φ(x) (exact, through erf), or its tanh form with ``approximate="tanh"``."""
@@ -596,24 +475,9 @@ class Value(Compared):
         return record_unary(leaky_relu_by(real(slope, "leaky_relu: slope")))(self)
 
     # ``math.floor(v)``, ``math.ceil(v)`` and ``math.trunc(v)`` record a node (slope 0), not a plain int.
-    __floor__ = _method(P.FLOOR)
-    __ceil__ = _method(P.CEIL)
-    __trunc__ = _method(P.TRUNC)
+    __floor__, __ceil__, __trunc__ = map(_method, (P.FLOOR, P.CEIL, P.TRUNC))
 
     # -- behaving like a number ------------------------------------------------
-
-    # Converting to a plain number would drop the graph with no error; ask for .item().
-    def __float__(self) -> float:
-        raise _lost_derivative("float")
-
-    def __int__(self) -> int:
-        raise _lost_derivative("int")
-
-    def __index__(self) -> int:
-        raise _lost_derivative("index")
-
-    def __complex__(self) -> complex:
-        raise _lost_derivative("complex")
 
     def __format__(self, spec: str) -> str:
         """Format the number: ``f"{loss:.4f}"`` (an empty spec gives the repr)."""
@@ -682,7 +546,7 @@ class Value(Compared):
                 for leaf in leaves:
                     total += leaf._grad
                 if total - total:
-                    _redo_with_checks(order, leaves, before, seed)
+                    checked_backward(order, leaves, before, seed)
             except BaseException:  # any error, ^C included: every .grad as it was before the call
                 for node in order:
                     if node._a is not None:
@@ -693,7 +557,7 @@ class Value(Compared):
 
 
 # ---------------------------------------------------------------------------
-# 5. The tables every operator, method and function reaches a row through
+# 4. The tables every operator, method and function reaches a row through
 #
 # ``UNARY[row](x)``, ``BINARY[row](x, y)`` and ``NUMBER[row](x, c)`` record
 # a row of the table on one Value, two, or a Value and a plain number;
@@ -719,21 +583,3 @@ record_number: Callable[[Primitive], Callable[[Value, float], Value]] = _numbers
 #: ``x ** c`` by exponent: the first few exponents a program uses, written out.
 POWERS: dict[float, Callable[[Value], Value]] = _powers.table
 record_power: Callable[[float], Callable[[Value], Value]] = _powers.__getitem__
-
-
-# ---------------------------------------------------------------------------
-# Numbers in and out
-# ---------------------------------------------------------------------------
-
-
-def data_of(x: object, where: str, what: str = "the result") -> float:
-    """The number a Value holds, or a plain number as a finite float; a TypeError naming `where` otherwise.
-
-    >>> data_of(Value(2.0), "f"), data_of(3, "f")
-    (2.0, 3.0)
-    """
-    if isinstance(x, Value):
-        return x._data
-    if isinstance(x, numbers.Real):
-        return real(x, f"{where}: {what}")
-    raise TypeError(f"{where}: {what} must be a Value or a number, got {type(x).__name__}")

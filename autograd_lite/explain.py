@@ -40,8 +40,10 @@ grows by the gradient flowing in times the local derivative (tanh′ = 1 − 0.7
 
 from __future__ import annotations
 
-from .checks import checked_chain_rule
-from .engine import CollectorPaused, Value, data_of, node_steps, topological_order
+from .checks import checked_chain_rule, node_steps
+from .engine import Value, topological_order
+from .fast import CollectorPaused
+from .functions import data_of
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which costs start-up time
 if TYPE_CHECKING:

@@ -75,7 +75,8 @@ from __future__ import annotations
 import numbers
 from contextvars import ContextVar
 
-from .engine import Value, apply, data_of
+from .engine import Value, apply
+from .functions import data_of
 from .grad_mode import enable_grad
 from .higher import differentiate, push_forward
 from .primitives import IDENTITY

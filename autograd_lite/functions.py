@@ -17,8 +17,10 @@ True
 
 from __future__ import annotations
 
+import numbers
+
 from .checks import real
-from .engine import UNARY, Value, data_of
+from .engine import UNARY, Value
 from .primitives import (
     ABS,
     ACOS,
@@ -161,6 +163,21 @@ __all__ = [
     "xlog1py",
     "xlogy",
 ]
+
+
+def data_of(x: object, where: str, what: str = "the result") -> float:
+    """The number a Value holds, or a plain number as a finite float; a TypeError naming `where` otherwise.
+
+    How the library's functions read a number a user gives or a function returns.
+
+    >>> data_of(Value(2.0), "f"), data_of(3, "f")
+    (2.0, 3.0)
+    """
+    if isinstance(x, Value):
+        return x._data
+    if isinstance(x, numbers.Real):
+        return real(x, f"{where}: {what}")
+    raise TypeError(f"{where}: {what} must be a Value or a number, got {type(x).__name__}")
 
 
 def exp(x: V) -> V:

@@ -116,14 +116,29 @@ def _comparison(symbol: str, test: Callable[[Any, Any], bool]) -> Callable[[Comp
     return compare
 
 
+def _refused(kind: str) -> Callable[[Any], Any]:
+    """``float(v)`` and its kin: an error, since the plain number would lose the derivative with no trace."""
+
+    def convert(self: Any) -> Any:
+        raise TypeError(
+            f"{kind}() of a Value would lose its derivative: use v.item() (or v.data) for the number, "
+            f"or autograd_lite's own function (autograd_lite.sin, not math.sin) to keep the derivative"
+        )
+
+    convert.__name__ = f"__{kind}__"
+    return convert
+
+
 class Compared:
-    """The comparisons of `autograd_lite.engine.Value` (a base class): plain bools, remembered while recording.
+    """How `autograd_lite.engine.Value` (a subclass) answers Python's questions of a number, other than arithmetic.
 
     ``a < b`` compares the numbers exactly, as Python compares numbers (no
     conversion to float: ``Value(2.0) < 10**400`` is True), and returns a bool;
     while recording it is remembered as a guard on the Values compared.
     ``if v:`` is ``v.data != 0``, and ``round(v)`` gives a plain number; both
-    are remembered the same way.
+    are remembered the same way. ``float(v)``, ``int(v)``, ``operator.index(v)``
+    and ``complex(v)`` raise: their plain number would silently drop the
+    graph (``v.item()`` asks for the number on purpose).
     """
 
     __slots__ = ()
@@ -152,6 +167,8 @@ class Compared:
         if recording():
             remember("round", round, (self,) if ndigits is None else (self, ndigits), result)
         return result
+
+    __float__, __int__, __index__, __complex__ = map(_refused, ("float", "int", "index", "complex"))
 
 
 def guards_of(node: Any) -> list[Guard]:

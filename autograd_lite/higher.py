@@ -20,8 +20,9 @@ the node was made. Two more interpreters read the same rows differently:
 
 from __future__ import annotations
 
-from .checks import NonFiniteGradientError, checked_chain_rule, non_finite_gradient, real, shown
-from .engine import CollectorPaused, Value, _constant, node_steps, topological_order
+from .checks import NonFiniteGradientError, checked_chain_rule, node_steps, non_finite_gradient, real, shown
+from .engine import Value, _constant, topological_order
+from .fast import CollectorPaused
 from .grad_mode import enable_grad
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which costs start-up time

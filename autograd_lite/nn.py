@@ -23,8 +23,8 @@ import random
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from .engine import Value, data_of
-from .functions import as_list, dot, log, log1p, logsumexp, maximum, softplus
+from .engine import Value
+from .functions import as_list, data_of, dot, log, log1p, logsumexp, maximum, softplus
 
 __all__ = [
     "MLP",

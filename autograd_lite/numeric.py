@@ -18,7 +18,8 @@ from __future__ import annotations
 import math
 import sys
 
-from .engine import Value, data_of
+from .engine import Value
+from .functions import data_of
 from .grad_mode import enable_grad, no_grad
 from .higher import differentiate, push_forward
 from .tree import tree_flatten, tree_paths, tree_split

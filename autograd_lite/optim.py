@@ -36,7 +36,8 @@ import math
 import operator
 from numbers import Integral, Real
 
-from .engine import Value, data_of
+from .engine import Value
+from .functions import data_of
 from .grad_mode import no_grad
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which costs start-up time

@@ -40,13 +40,9 @@ import time
 
 from .checks import BranchChangedError, NonFiniteGradientError, checked_chain_rule
 from .codegen import ChunkedProgram, DerivativeProgram, _TooVaried, write_source
-from .engine import (
-    CollectorPaused,
-    Value,
-    data_of,
-    evaluate,
-    topological_order,
-)
+from .engine import Value, evaluate, topological_order
+from .fast import CollectorPaused
+from .functions import data_of
 from .guards import Guard, guards_of
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which costs start-up time

@@ -66,8 +66,9 @@ import math
 import numbers
 
 from .checks import real, shown
-from .engine import Value, _record, apply, data_of, topological_order
+from .engine import Value, _record, apply, topological_order
 from .functional import _depth
+from .functions import data_of
 from .grad_mode import enable_grad
 from .guards import guards_of, remember
 from .higher import differentiate

@@ -126,6 +126,9 @@ def document_runtime_members(
     ``__slots__`` dict.
     """
     runtime = None
+    for name, lineno in unpacked_names(cls).items():  # ``sin, cos = map(_method, (SIN, COS))``
+        if name not in cls.members:
+            cls.set_member(name, griffe.Attribute(name, lineno=lineno, endlineno=lineno))
     for name, member in list(cls.members.items()):
         if member.is_alias or not member.is_attribute or member.docstring is not None or name.startswith("_"):
             continue
@@ -151,6 +154,20 @@ def document_runtime_members(
             text = slots.get(name) if isinstance(slots, dict) else None
             if isinstance(text, str) and text:
                 member.docstring = docstring(text, member, loader)
+
+
+def unpacked_names(cls: griffe.Class) -> dict[str, int]:
+    """The public names a class body assigns by unpacking (``a, b = ...``), which griffe does not list, by line."""
+    found: dict[str, int] = {}
+    statement = ""
+    for lineno, line in enumerate(cls.lines, start=cls.lineno or 1):
+        if statement or re.match(r"\s+[a-z]\w*(, [a-z_]\w*)+ = ", line):
+            statement += line
+            if statement.count("(") == statement.count(")"):
+                targets = statement.split(" = ", 1)[0]
+                found.update((name.strip(), lineno) for name in targets.split(",") if not name.strip().startswith("_"))
+                statement = ""
+    return found
 
 
 def docstring(text: str, obj: griffe.Object, loader: griffe.GriffeLoader) -> griffe.Docstring:

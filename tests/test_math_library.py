@@ -35,7 +35,8 @@ def test_one_input_rows_are_functions_and_methods(name, data):
     assert method is not None or name in ("floor", "ceil", "trunc", "round"), f"Value has no method for {name}"
     if name in ("floor", "ceil", "trunc", "round"):
         return  # math.floor(v), math.ceil(v), math.trunc(v) and al.round_(v) instead (see below)
-    assert method(**kwargs).data == plain
+    made = method(**kwargs)
+    assert made.op is PRIMITIVES[name] and made.data == plain, f"Value.{method.__name__} records another row"
 
 
 def test_every_smooth_row_is_in_random_expressions():
