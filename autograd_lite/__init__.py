@@ -133,6 +133,8 @@ from .tree import tree_flatten, tree_map, tree_unflatten
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which costs start-up time
 if TYPE_CHECKING:
     from . import nn, viz
+    from .batching import Vmapped, vmap
+    from .tracing import Jitted, jit
 
 __version__ = "0.2.0"
 
@@ -144,12 +146,18 @@ abs = abs_
 round = round_
 
 
+# Loaded on first use, so that `import autograd_lite` stays quick: two modules, and the names of two more.
+_LATER = {"nn": None, "viz": None, "jit": "tracing", "Jitted": "tracing", "vmap": "batching", "Vmapped": "batching"}
+
+
 def __getattr__(name: str) -> object:
-    # `al.nn` and `al.viz` load on first use, so `import autograd_lite` stays quick.
-    if name in ("nn", "viz"):
+    if name in _LATER:
         import importlib
 
-        return importlib.import_module(f".{name}", __name__)
+        module = importlib.import_module(f".{_LATER[name] or name}", __name__)
+        found = module if _LATER[name] is None else getattr(module, name)
+        globals()[name] = found  # the next lookup is an ordinary one
+        return found
     raise AttributeError(f"module 'autograd_lite' has no attribute {name!r}")
 
 
@@ -159,6 +167,7 @@ __all__ = [
     "Adam",
     "BranchChangedError",
     "GradcheckError",
+    "Jitted",
     "NonFiniteCoefficientError",
     "NonFiniteGradientError",
     "Primitive",
@@ -167,6 +176,7 @@ __all__ = [
     "Tape",
     "TrialAndError",
     "Value",
+    "Vmapped",
     "__version__",
     "abs_",
     "acos",
@@ -212,6 +222,7 @@ __all__ = [
     "is_recording",
     "jacobian",
     "jet",
+    "jit",
     "jvp",
     "leaky_relu",
     "lgamma",
@@ -261,6 +272,7 @@ __all__ = [
     "value_and_grad",
     "viz",
     "vjp",
+    "vmap",
     "xlog1py",
     "xlogy",
 ]

@@ -62,8 +62,8 @@ from __future__ import annotations
 import builtins
 import keyword
 
-from .engine import topological_order
-from .primitives import PRIMITIVES
+from .engine import Value, topological_order
+from .primitives import IDENTITY, MUL, PRIMITIVES, power_by
 from .rowtext import ATOM, TIMES, Tracer, word
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which costs start-up time
@@ -71,9 +71,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Collection, Mapping, Sequence
     from typing import Any
 
-    from .engine import Value
 
-__all__ = ["CHUNK", "ChunkedProgram", "DerivativeProgram", "derivative_program"]
+__all__ = ["CHUNK", "ChunkedProgram", "DerivativeProgram", "derivative_program", "namespace_of", "write_function"]
 
 def _calls_a_row(name: str) -> bool:
     """Whether `name` could be what the program calls a row's function by (`tanh`, `rsub`, `exp_derivs_1`)."""
@@ -239,6 +238,130 @@ def write_source(
             f"({len(leaves)} input{'s' * (len(leaves) != 1)}): autograd_lite.compile().")
     source = "\n".join([head, *forward, "", *backward_lines]) + "\n"
     return source, tracer.namespace, len(forward) + len(backward_lines), kept
+
+
+# ---------------------------------------------------------------------------
+# A function's program: the graph of several outputs, forward only, guards inline (`autograd_lite.tracing`)
+# ---------------------------------------------------------------------------
+
+#: The comparisons a program writes inline; any other guard (``round``) calls its test by name.
+_INLINE = {"<", "<=", ">", ">=", "!="}
+
+
+def write_function(
+    order: Sequence[Value],
+    params: Sequence[Value],
+    guards: Sequence[tuple[Any, tuple[Any, ...]]],
+    result: Callable[[Callable[[Any], str]], str],
+    flat: int | None = None,
+) -> tuple[str, dict[str, tuple[Any, ...]], int]:
+    """The program of a traced function: ``program(x0, x1, …)``, one line per node of `order`, forward only.
+
+    `params` are the graph's leaves, in the order the program takes their
+    numbers; `guards` the comparisons the graph depends on, each with its
+    operands; `result(name)` writes the expression returned, given how to name a
+    node (or a constant). A derivative is not a pass of its own here: a function
+    such as ``grad(f)`` records its gradient as nodes, so it is part of the graph.
+
+    The program returns ``(result,)``; the index of the first guard that comes
+    out otherwise (the caller traces again); or None when some number is inf or
+    nan (the caller runs the eager engine, which says where). Each guard is
+    checked as soon as its operands are computed, before anything that depends
+    on the branch it chose.
+
+    Returns the source, what its names stand for (`namespace_of` builds the
+    namespace from it: rows by row, so that the program pickles), and its lines.
+
+    With `flat` (the number of outputs), for a native compiler that wants one
+    return type: the program returns a tuple of floats, a status first (0.0,
+    then the outputs, which `result` writes as ``a, b, c``; k + 1 for guard k;
+    -1.0 for an inf or nan) and `flat` numbers after it.
+    """
+    misses = ", 0.0" * (flat or 0)
+    tracer = Tracer()
+    namespace: dict[str, Any] = {}  # the constants the program reads by name
+    taken = {"program", "total"}
+    var: dict[Value, str] = {}
+    for i, leaf in enumerate(params):
+        var[leaf] = _identifier(f"x{i}", taken)
+    computed = 0
+    for node in order:
+        if node not in var:
+            if node.is_leaf:
+                raise ValueError("write_function: a leaf of the graph is not among the parameters")
+            if _same_number(node):  # x, x * 1.0 and x ** 1.0 are x, to the bit: no line of their own
+                var[node] = var[node.parents[0]]
+                continue
+            computed += 1
+            var[node] = _identifier(f"v{computed}", taken)
+    position = {node: i for i, node in enumerate(order)}
+    due: dict[int, list[int]] = {}  # after which node each guard can be checked (-1: before any)
+    for k, (_, operands) in enumerate(guards):
+        at = [position[x] for x in operands if isinstance(x, Value)]
+        due.setdefault(max(at, default=-1), []).append(k)
+
+    constants: dict[int, str] = {}
+
+    def name(x: Any) -> str:
+        """A node's variable; a plain float as a literal; anything else a constant in the namespace."""
+        if isinstance(x, Value):
+            return var[x]
+        if (type(x) is float and not x - x) or type(x) is int:
+            return _literal(x) if type(x) is float else repr(x)
+        if id(x) not in constants:
+            constants[id(x)] = _identifier(f"c{len(constants)}", taken)
+            namespace[constants[id(x)]] = x
+        return constants[id(x)]
+
+    def checks(after: int) -> list[str]:
+        lines = []
+        for k in due.get(after, ()):
+            guard, operands = guards[k]
+            args = [name(x) for x in operands]
+            if guard.symbol in _INLINE and type(guard.outcome) is bool:
+                test = f"{args[0]} {guard.symbol} {args[1]}"
+                lines.append(f"    if {'not ' if guard.outcome else ''}({test}):  # recorded {guard.outcome}")
+            else:
+                lines.append(f"    if {name(guard.test)}({', '.join(args)}) != {name(guard.outcome)}:")
+            lines.append(f"        return {k}" if flat is None else f"        return ({k + 1}.0{misses})")
+        return lines
+
+    body = [f"def program({', '.join(var[leaf] for leaf in params)}):"]
+    body += checks(-1)
+    for i, node in enumerate(order):
+        op = node.op
+        if op is not None and not _same_number(node):
+            args = [var[p] for p in node.parents] + [_literal(c) for c in node.constants]
+            body.append(f"    {var[node]} = {tracer.value_code(op, args, var[node])}  # {op.name}")
+        body += checks(i)
+    names = [var[node] for node in order if not node.is_leaf and not _same_number(node)]
+    if names:
+        body.append("    # all finite? (an inf or nan makes the sum one): else None, and the eager engine says where")
+        body.append(f"    total = sum(({''.join(f'{n}, ' for n in names)}))")
+        body.append("    if total - total:")
+        body.append("        return None" if flat is None else f"        return (-1.0{misses})")
+    body.append(f"    return ({result(name)},)" if flat is None else f"    return (0.0, {result(name)})")
+    spec: dict[str, tuple[Any, ...]] = {n: ("row", *row) for n, row in tracer.rows.items()}
+    spec.update((n, ("constant", x)) for n, x in namespace.items())
+    return "\n".join(body) + "\n", spec, len(body)
+
+
+def _same_number(node: Value) -> bool:
+    """A node whose number is its one parent's, exactly: identity, ``x * 1.0``, ``x ** 1.0`` (for finite x)."""
+    op = node.op
+    if op is IDENTITY:
+        return True
+    if op is MUL:
+        return node.constants == (1.0,)
+    return op is not None and op.made_by == (power_by, 1.0)
+
+
+def namespace_of(spec: Mapping[str, tuple[Any, ...]]) -> dict[str, Any]:
+    """The names a program calls, from `write_function`'s description of them."""
+    return {
+        name: (getattr(entry[1], "derivs" if entry[2] == "derivs" else "value") if entry[0] == "row" else entry[1])
+        for name, entry in spec.items()
+    }
 
 
 # ---------------------------------------------------------------------------

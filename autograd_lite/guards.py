@@ -32,6 +32,7 @@ What a Value keeps is bounded and scoped:
 
 from __future__ import annotations
 
+import contextvars
 import numbers
 import operator
 import weakref
@@ -45,7 +46,7 @@ if TYPE_CHECKING:
 
     _Record = tuple[str, Callable[..., Any], tuple[Any, ...], Any]
 
-__all__ = ["Compared", "Guard", "forget", "guards_of", "remember", "restored", "state_of"]
+__all__ = ["Collecting", "Compared", "Guard", "forget", "guards_of", "remember", "restored", "state_of"]
 
 # The comparisons a bound can be read from, by symbol: (the bound is below the number when the
 # comparison holds, strictly). ``v > c`` true: c < v, a strict lower bound; false: v ≤ c, an upper one.
@@ -143,6 +144,8 @@ class Compared:
 
     __slots__ = ()
     _data: float
+    #: Read by the rows' derivatives: a derivative that branches on a Value compares it, so the branch is a guard.
+    _compares_as_guard = True
 
     __lt__ = _comparison("<", operator.lt)
     __le__ = _comparison("<=", operator.le)
@@ -181,12 +184,35 @@ def guards_of(node: Any) -> list[Guard]:
     return found
 
 
+# While `jit` traces a function, every comparison made is also listed here (its operands, held strongly), so
+# that the program checks it even where its Values do not reach the function's result (the branch of relu's
+# derivative compares a Value that a zero gradient never uses).
+_traced: contextvars.ContextVar[list[tuple[Any, ...]] | None] = contextvars.ContextVar("traced", default=None)
+
+
+class Collecting:
+    """``with Collecting() as operands:``: the operands of every guard remembered inside, in order."""
+
+    __slots__ = ("_token", "operands")
+
+    def __enter__(self) -> list[tuple[Any, ...]]:
+        self.operands: list[tuple[Any, ...]] = []
+        self._token = _traced.set(self.operands)
+        return self.operands
+
+    def __exit__(self, *exc_info: object) -> None:
+        _traced.reset(self._token)
+
+
 def remember(symbol: str, test: Callable[..., Any], operands: tuple[Any, ...], outcome: Any) -> None:
     """Remember a guard on every Value among `operands` (the first is always a Value).
 
     Each holder refers to itself weakly (a Value holding itself would be a
     reference cycle); a leaf refers weakly to the other Values too.
     """
+    traced = _traced.get()
+    if traced is not None:
+        traced.append(operands)
     for holder in operands:
         if isinstance(holder, Compared):
             leaf = holder.is_leaf  # type: ignore[attr-defined]

@@ -375,32 +375,50 @@ def _dot(*ws_then_xs: float) -> float:
     return functools.reduce(operator.add, map(operator.mul, ws_then_xs[:n], ws_then_xs[n:]))  # type: ignore[no-any-return]
 
 
-# Helpers for derivatives: they read the number of a Value without recording a comparison.
+# Helpers for derivatives. A derivative that takes a branch on its input (relu's is 1 or 0) compares the
+# input itself when it is a Value (never a Value computed from it, which is not in the graph): the
+# comparison is then remembered as a guard on a node of the graph, and a replay of a graph of derivatives
+# (a hessian through compile or jit) checks that the branch still holds. Other inputs (a float, a Taylor
+# series) are compared by their number.
 
 
 def _number(x: Any) -> float:
     return x if type(x) is float else float(x.data) if hasattr(x, "data") else float(x)
 
 
+def _compared(x: Any) -> Any:
+    """What a derivative's branch compares: a Value itself (remembered as a guard), anything else its number."""
+    return x if type(x) is float or getattr(x, "_compares_as_guard", False) else _number(x)
+
+
 def _step(x: Any) -> float:
-    # relu'(x): 1 for x > 0, else 0 (the convention at the kink x = 0 is 0). Written out: relu is hot.
-    return 1.0 if (x if type(x) is float else x.data) > 0.0 else 0.0
+    # relu'(x): 1 for x > 0, else 0 (the convention at the kink x = 0 is 0).
+    return 1.0 if _compared(x) > 0.0 else 0.0
 
 
 def _slope_sign(x: Any) -> float:
     # abs'(x): the sign of x (the convention at the kink x = 0 is 0).
-    return _sign(_number(x))
+    x = _compared(x)
+    return 1.0 if x > 0.0 else -1.0 if x < 0.0 else 0.0
+
+
+def _sign_bit(b: Any) -> float:
+    # copysign(1, b): −1 for b < 0 (a Value remembers that comparison) or b = −0.0, else 1.
+    if _compared(b) < 0.0:
+        return -1.0
+    return math.copysign(1.0, _number(b))
 
 
 def _wins(a: Any, b: Any) -> float:
     # d/da max(a, b): 1 where a is larger, 0 where smaller, ½ at a tie (as PyTorch, JAX and HIPS autograd).
-    x, y = _number(a), _number(b)
+    x, y = _compared(a), _compared(b)
     return 1.0 if x > y else 0.0 if x < y else 0.5
 
 
 def _gauss(x: Any, scale: float) -> Any:
     # e^(−scale·x²); exactly 0.0 where that underflows, so that no inf appears on the way (x² would overflow).
-    if abs(_number(x)) * math.sqrt(scale) > 27.0:
+    far = 27.0 / math.sqrt(scale)
+    if not -far <= _compared(x) <= far:  # compared as x itself, so that a Value remembers it
         return 0.0
     return EXP(-scale * x * x)
 
@@ -420,8 +438,8 @@ def _atan2_derivs(y: Any, x: Any) -> tuple[Any, Any]:
 
 def _gelu_tanh_slope(x: Any) -> Any:
     # d/dx of the tanh form of gelu; far out (where x³ would overflow) it is 1 or 0.
-    if abs(_number(x)) > 1e10:
-        return 1.0 if _number(x) > 0.0 else 0.0
+    if not -1e10 <= _compared(x) <= 1e10:
+        return 1.0 if _compared(x) > 0.0 else 0.0
     t = TANH(_GELU_C * (x + 0.044715 * x * x * x))
     return 0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * _GELU_C * (1.0 + 0.134145 * x * x)
 
@@ -453,7 +471,7 @@ _SINC_SLOPE = tuple((-1) ** k * 2 * k * math.pi ** (2 * k) / math.factorial(2 * 
 
 def _sinc_slope(x: Any, out: Any) -> Any:
     # sinc′(x) = (cos(πx) − sinc(x))/x; near 0, where that is 0/0, its series (a polynomial: exact to any order).
-    if abs(_number(x)) < 0.25:
+    if -0.25 < _compared(x) < 0.25:
         x2 = x * x
         total = _SINC_SLOPE[-1]
         for c in reversed(_SINC_SLOPE[:-1]):
@@ -736,7 +754,7 @@ FLOORDIV = Primitive("floordiv", 2, _floordiv, lambda a, b, out: (0.0, 0.0), "//
                      domain=(DIVIDEND, DIVISOR), smooth=False)
 # copysign(a, b) = |a|·sign(b): d/da = sign(a)·sign(b) (0 at a = 0), d/db = 0
 COPYSIGN = Primitive("copysign", 2, math.copysign,
-                     lambda a, b, out: (_slope_sign(a) * math.copysign(1.0, _number(b)), 0.0),
+                     lambda a, b, out: (_slope_sign(a) * _sign_bit(b), 0.0),
                  domain=(SIGNED, SIGNED), smooth=False)
 # xlogy(x, y) = x·log y, 0 where x = 0 (even at y = 0):  d/dx = log y,  d/dy = x/y
 XLOGY = Primitive("xlogy", 2, _xlogy, _xlogy_derivs, domain=(REAL, POSITIVE))
@@ -838,7 +856,7 @@ def leaky_relu_by(slope: float) -> Primitive:
     slope = real(slope, "leaky_relu_by: the slope")
     # d/dx = 1 for x > 0, slope for x ≤ 0   (slope at the kink, as PyTorch)
     row = Primitive(
-        "leaky_relu", 1, lambda x: x if x > 0.0 else slope * x, lambda x, out: (1.0 if _number(x) > 0.0 else slope,)
+        "leaky_relu", 1, lambda x: x if x > 0.0 else slope * x, lambda x, out: (1.0 if _compared(x) > 0.0 else slope,)
     )
     return _family(row, leaky_relu_by, slope)
 
@@ -852,7 +870,7 @@ def elu_by(alpha: float) -> Primitive:
         return x if x > 0.0 else alpha * math.expm1(x)
 
     # d/dx = 1 for x > 0, α·eˣ = out + α for x ≤ 0
-    row = Primitive("elu", 1, value, lambda x, out: (1.0 if _number(x) > 0.0 else out + alpha,))
+    row = Primitive("elu", 1, value, lambda x, out: (1.0 if _compared(x) > 0.0 else out + alpha,))
     return _family(row, elu_by, alpha)
 
 

@@ -55,8 +55,8 @@ if TYPE_CHECKING:
 __all__ = ["CODE_LIMIT", "BranchChangedError", "Tape", "compile"]
 
 
-def _guarded_graph(output: Value) -> tuple[list[Value], list[tuple[Guard, tuple[Any, ...]]]]:
-    """The nodes to replay, parents first, and the guards that check them, each with its operands.
+def _guarded_graph(*outputs: Value) -> tuple[list[Value], list[tuple[Guard, tuple[Any, ...]]]]:
+    """The nodes to replay for `outputs`, parents first, and the guards that check them, each with its operands.
 
     Every guard remembered on a node of the graph guards the tape. Its other
     operands join the graph (the loser of ``max(a, b)`` is not an input of the
@@ -64,8 +64,12 @@ def _guarded_graph(output: Value) -> tuple[list[Value], list[tuple[Guard, tuple[
     bring in more guards, until none is left. Nodes that join are placed
     after those already there, so parents still come first.
     """
-    order = topological_order(output)
-    nodes = set(order)
+    order: list[Value] = []
+    nodes: set[Value] = set()
+    for output in outputs:
+        new = [n for n in topological_order(output) if n not in nodes]
+        nodes.update(new)
+        order += new
     guards: list[tuple[Guard, tuple[Any, ...]]] = []
     seen: set[tuple[Any, ...]] = set()
     todo = list(order)
@@ -128,6 +132,8 @@ class Tape:
         # their graph positions, unless a DerivativeProgram returns only some nodes' numbers (set in _compile).
         self._program_out, self._program_guards = self._out, self.guards
         self._current = True  # a forward pass succeeded since the last failure
+        #: The leaves' numbers at the latest forward pass (at recording, before the first): backward checks them.
+        self._seen = [leaf.data for _, leaf in self.leaves]
         #: The generated forward and backward code, or None when the graph is replayed from lists.
         self.program: DerivativeProgram | ChunkedProgram | None = None
         #: How the tape runs, and what generating its code cost.
@@ -232,6 +238,7 @@ class Tape:
             self._check_guards(values, guards)
         self._values = values
         self._current = True
+        self._seen = [leaf._data for leaf in self._leaf_values]
         out = values[out_at]
         self.output._data = out  # a finite float, checked above
         return out
@@ -273,6 +280,12 @@ class Tape:
             seed = data_of(gradient, "Tape.backward", "gradient")
         if not self._current:
             raise RuntimeError("Tape.backward: the last forward() failed; run forward() again first")
+        if self._seen != [leaf._data for leaf in self._leaf_values]:  # never the gradient at an older point
+            leaf, was = next((v, x) for v, x in zip(self._leaf_values, self._seen) if v._data != x)
+            raise RuntimeError(
+                f"Tape.backward: the leaf {leaf!r} was {was!r} at the last forward(); run forward() first, "
+                f"so that backward() differentiates at the leaves' current numbers"
+            )
         # The program reads the numbers in its own layout: after a forward pass that the lists had to redo (a sum of
         # finite numbers can overflow the program's one-line check), the lists hold the pass, and run backward too.
         if self.program is not None and not (self._lists_built and self._values is self.data):

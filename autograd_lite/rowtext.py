@@ -139,6 +139,7 @@ class Tracer:
 
     def __init__(self) -> None:
         self.namespace: dict[str, Any] = {}  # what the generated code calls, by name
+        self.rows: dict[str, tuple[Primitive, str]] = {}  # the same names: which row, and "value" or "derivs"
         self._names: dict[int, str] = {}  # id(row) -> the name its value function is called by
         self._templates: dict[tuple[int, int], tuple[str | None, list[tuple[str, int]] | None]] = {}
 
@@ -155,6 +156,7 @@ class Tracer:
             while name in self.namespace:
                 name, n = f"{base}_{n}", n + 1
             self.namespace[name] = op.derivs if kind else op.value
+            self.rows[name] = (op, kind or "value")
             self._names[key] = name
         return name
 

@@ -190,3 +190,19 @@ def test_a_pass_whose_finite_numbers_sum_past_a_float_replays_right(limit):
     assert tape.forward() == 1e308
     tape.backward()
     assert (p.grad, q.grad) == (1e308, 1e308)
+
+
+def test_backward_after_a_leaf_changes_without_forward_raises_naming_the_leaf():
+    """Tape.backward never returns the gradient at an older point: a leaf changed since forward() is named."""
+    w, b = al.Value(2.0), al.Value(1.0)
+    tape = al.compile(w * w + b)
+    w.data = 3.0  # d/dw w² is now 6, but the tape last ran at w = 2
+    with pytest.raises(RuntimeError, match=r"Tape.backward: the leaf Value\(data=3.0.*was 2.0 at the last forward"):
+        tape.backward()
+    assert w.grad == 0.0 and b.grad == 0.0  # nothing was added
+    tape.forward()
+    tape.backward()
+    assert w.grad == 6.0 and b.grad == 1.0
+    b.data = 1.0  # the same number again: nothing changed
+    tape.backward()
+    assert w.grad == 12.0
