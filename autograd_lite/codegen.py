@@ -293,7 +293,7 @@ def write_function(
                 var[node] = var[node.parents[0]]
                 continue
             computed += 1
-            var[node] = _identifier(f"v{computed}", taken)
+            var[node] = f"v{computed}"  # no other name of the program starts with v and a digit
     position = {node: i for i, node in enumerate(order)}
     due: dict[int, list[int]] = {}  # after which node each guard can be checked (-1: before any)
     for k, (_, operands) in enumerate(guards):
@@ -326,24 +326,254 @@ def write_function(
             lines.append(f"        return {k}" if flat is None else f"        return ({k + 1}.0{misses})")
         return lines
 
+    guarded = {position[x] for _, operands in guards for x in operands if isinstance(x, Value)}
+    loops = {run.start: run for run in _runs(order, position, guarded)}
+    inside = bytearray(len(order))
+    for run in loops.values():  # a node of a loop is read from the list D outside its own iteration
+        inside[run.start : run.end] = b"\x01" * (run.end - run.start)
+        for i in range(run.start, run.end):
+            if order[i] in var:
+                var[order[i]] = f"D[{i}]"
+    for i, node in enumerate(order):  # an alias outside a loop of a node inside one reads it from D too
+        if not inside[i] and node.op is not None and _same_number(node):
+            var[node] = var[node.parents[0]]
+    loops_read = {j for run in loops.values() for j in run.reads() if not inside[j]}
+    store = {j for j in loops_read if order[j].op is not None}
     body = [f"def program({', '.join(var[leaf] for leaf in params)}):"]
+    if loops and flat is not None:
+        namespace["np"] = __import__("numpy")
+        body.append(f"    D = np.zeros({len(order)})  # the numbers of the nodes computed in loops")
+    elif loops:
+        body.append(f"    D = [0.0] * {len(order)}  # the numbers of the nodes computed in loops")
     body += checks(-1)
-    for i, node in enumerate(order):
+    i = 0
+    while i < len(order):
+        if i in loops:
+            body += loops[i].lines(order, var, tracer, namespace, taken, native=flat is not None)
+            i = loops[i].end
+            continue
+        node = order[i]
         op = node.op
         if op is not None and not _same_number(node):
             args = [var[p] for p in node.parents] + [_literal(c) for c in node.constants]
             body.append(f"    {var[node]} = {tracer.value_code(op, args, var[node])}  # {op.name}")
+        if i in store or (node.is_leaf and i in loops_read):
+            body.append(f"    D[{i}] = {var[node]}  # read by a loop")
         body += checks(i)
-    names = [var[node] for node in order if not node.is_leaf and not _same_number(node)]
-    if names:
+        i += 1
+    names = [var[node] for node in order if not node.is_leaf and not _same_number(node) and var[node][0] != "D"]
+    if names or loops:
         body.append("    # all finite? (an inf or nan makes the sum one): else None, and the eager engine says where")
-        body.append(f"    total = sum(({''.join(f'{n}, ' for n in names)}))")
+        every = f"sum(({''.join(f'{n}, ' for n in names)}))" if names else "0.0"
+        body.append(f"    total = {every}" + ((" + D.sum()" if flat is not None else " + sum(D)") if loops else ""))
         body.append("    if total - total:")
         body.append("        return None" if flat is None else f"        return (-1.0{misses})")
     body.append(f"    return ({result(name)},)" if flat is None else f"    return (0.0, {result(name)})")
     spec: dict[str, tuple[Any, ...]] = {n: ("row", *row) for n, row in tracer.rows.items()}
     spec.update((n, ("constant", x)) for n, x in namespace.items())
     return "\n".join(body) + "\n", spec, len(body)
+
+
+# ---------------------------------------------------------------------------
+# Loops: a program that repeats a step (a 1,000-step integrator, epochs of a model) is written once per step
+# ---------------------------------------------------------------------------
+
+#: A graph of fewer nodes is written straight; above it, repeated steps are looked for and written as loops.
+LOOP_MIN = 2000
+#: The longest step looked for, the fewest repetitions, and the fewest nodes worth a loop.
+_MAX_PERIOD, _MIN_COUNT, _MIN_NODES = 5000, 4, 200
+
+
+class _Run:
+    """`count` repetitions of one step of `period` nodes from `start` on: the same rows, constants and references.
+
+    A reference of the step's k-th node is affine in the iteration t: node
+    ``first + stride·t`` (the same iteration's node when stride is the period
+    and first lies in the first step). Constants that differ between
+    iterations (a data point) are read from a table, one row per iteration.
+    """
+
+    def __init__(self, start: int, period: int, count: int) -> None:
+        self.start, self.period, self.count = start, period, count
+        self.end = start + period * count
+        self.refs: list[list[tuple[int, int]]] = []  # per node of the step: (first, stride) of each parent
+        self.varying: list[list[int]] = []  # per node: which of its constants differ between iterations
+
+    def reads(self) -> set[int]:
+        """The nodes the loop reads from D (those of its own earlier iterations included)."""
+        found: set[int] = set()
+        s, p = self.start, self.period
+        for refs in self.refs:
+            for first, stride in refs:
+                if stride == 0 or (stride == p and s <= first < s + p):
+                    continue  # a fixed node by name, or a node of the same iteration
+                found.update(first + stride * t for t in range(self.count))
+        return found
+
+    def lines(
+        self,
+        order: Sequence[Value],
+        var: dict[Value, str],
+        tracer: Tracer,
+        namespace: dict[str, Any],
+        taken: set[str],
+        native: bool = False,
+    ) -> list[str]:
+        """The loop's source: one iteration's nodes in local variables, stored in D at its end.
+
+        A number of an earlier iteration (or of the nodes before the loop) is
+        read from D once per iteration. For numba (`native`), D is an array, the
+        stores go one by one, and the varying constants come from a 2-D table.
+        """
+        s, p = self.start, self.period
+        table = [
+            tuple(order[s + p * t + k].constants[c] for k, which in enumerate(self.varying) for c in which)
+            for t in range(self.count)
+        ]
+        wide = sum(len(which) for which in self.varying)
+        out = [f"    # {self.count:,} steps of {p} nodes, one iteration each (nodes {s:,} to {self.end - 1:,})"]
+        name = _identifier(f"table_{s}", taken)
+        if not wide:
+            out.append(f"    for t in range({self.count}):")
+        elif native:
+            namespace[name] = _matrix(table)
+            out.append(f"    for t in range({self.count}):")
+            out += [f"        k{j} = {name}[t, {j}]" for j in range(wide)]
+        else:
+            namespace[name] = table
+            out.append(f"    for t, ({''.join(f'k{j}, ' for j in range(wide))}) in enumerate({name}):")
+        out.append(f"        o = {s} + {p} * t")
+        local: list[str] = []
+        read: dict[str, str] = {}  # an expression reading D -> the local that holds it this iteration
+        column = 0
+        for k in range(p):
+            node = order[s + k]
+            args = []
+            for first, stride in self.refs[k]:
+                if stride == p and s <= first < s + p:
+                    args.append(local[first - s])
+                    continue
+                if stride == 0:
+                    args.append(var[order[first]])
+                    continue
+                where = f"D[o - {s - first}]" if stride == p else f"D[{first} + {stride} * t]"
+                if where not in read:
+                    read[where] = f"r{len(read)}"
+                    out.append(f"        {read[where]} = {where}")
+                args.append(read[where])
+            for c, value in enumerate(node.constants):
+                if c in self.varying[k]:
+                    args.append(f"k{column}")
+                    column += 1
+                else:
+                    args.append(_literal(value))
+            op = node.op
+            assert op is not None
+            fixed_one = not self.varying[k] and node.constants == (1.0,)
+            if op is IDENTITY or (op is MUL and fixed_one) or op.made_by == (power_by, 1.0):
+                local.append(args[0])  # the parent's number itself
+                continue
+            local.append(f"n{k}")
+            out.append(f"        n{k} = {tracer.value_code(op, args, f'n{k}')}  # {op.name}")
+        if native:
+            out += [f"        D[o + {k}] = {n}" for k, n in enumerate(local)]
+        else:
+            out.append(f"        D[o:o + {p}] = ({''.join(n + ', ' for n in local)})")
+        return out
+
+
+def _matrix(rows: list[tuple[float, ...]]) -> Any:
+    """A table of constants as a 2-D numpy array, for numba (which then needs numpy anyway)."""
+    import numpy
+
+    return numpy.array(rows, dtype=numpy.float64)
+
+
+def _runs(order: Sequence[Value], position: Mapping[Value, int], guarded: set[int]) -> list[_Run]:
+    """The repeated steps of a large graph, as loops (none below `LOOP_MIN` nodes).
+
+    Each node gets a signature: its row, how many constants, and where its
+    parents are (how far back, within a window; else just "far"). A step is
+    a stretch whose signatures repeat with some period: the periods are voted
+    for by the distances between equal signatures, and the longest stretches
+    kept. A stretch is then checked: every reference affine in the
+    iteration, no leaf and no guard inside (else it stays straight).
+    """
+    n = len(order)
+    if n < LOOP_MIN:
+        return []
+    window = 64
+    signatures = []
+    for i, node in enumerate(order):
+        op = node.op
+        if op is None:
+            signatures.append(hash(("leaf", i)))  # a leaf never repeats
+            continue
+        refs = tuple(d if (d := i - position[p]) <= window else -1 for p in node.parents)
+        signatures.append(hash((op, len(node.constants), refs)))
+    last: dict[int, int] = {}
+    votes: dict[int, int] = {}
+    for i, h in enumerate(signatures):
+        j = last.get(h)
+        if j is not None and i - j <= _MAX_PERIOD:
+            votes[i - j] = votes.get(i - j, 0) + 1
+        last[h] = i
+    candidates = sorted(votes, key=lambda p: -votes[p])[:6]
+    found: list[tuple[int, int, int]] = []  # (start, period, count)
+    for p in candidates:
+        i = 0
+        while i + p < n:
+            if signatures[i] != signatures[i + p]:
+                i += 1
+                continue
+            j = i
+            while j + p < n and signatures[j] == signatures[j + p]:
+                j += 1
+            count = (j + p - i) // p
+            if count >= _MIN_COUNT:
+                found.append((i, p, count))
+            i = max(j, i + 1)
+    chosen: list[_Run] = []
+    taken = bytearray(n)
+    for start, p, count in sorted(found, key=lambda r: -r[1] * r[2]):
+        if any(taken[start : start + p * count]) or p * count < _MIN_NODES:
+            continue
+        for skip in range(3):  # the first iteration or two may read what comes before differently: start later
+            run = _checked(order, position, guarded, _Run(start + skip * p, p, count - skip))
+            if run is not None:
+                chosen.append(run)
+                taken[run.start : run.end] = b"\x01" * (run.end - run.start)
+                break
+    return sorted(chosen, key=lambda r: r.start)
+
+
+def _checked(order: Sequence[Value], position: Mapping[Value, int], guarded: set[int], run: _Run) -> _Run | None:
+    """`run` with its references and varying constants read, or None if it cannot be a loop."""
+    s, p, m = run.start, run.period, run.count
+    if m < _MIN_COUNT or any(order[i].is_leaf or i in guarded for i in range(s, run.end)):
+        return None
+    for k in range(p):
+        node = order[s + k]
+        refs = []
+        for slot, parent in enumerate(node.parents):
+            first = position[parent]
+            second = position[order[s + p + k].parents[slot]]
+            stride = second - first
+            for t in range(2, m):
+                if position[order[s + p * t + k].parents[slot]] != first + stride * t:
+                    return None
+            if stride == 0 and s <= first < run.end:
+                return None  # every iteration reads one node of the loop itself
+            if stride not in (0, p) and any(
+                s <= (j := first + stride * t) < run.end and j >= s + p * t for t in range(m)
+            ):
+                return None  # a node of this iteration, or of a later one, read through D
+            refs.append((first, stride))
+        run.refs.append(refs)
+        constants = node.constants
+        steps = [order[s + p * t + k].constants for t in range(m)]
+        run.varying.append([c for c in range(len(constants)) if any(step[c] != constants[c] for step in steps)])
+    return run
 
 
 def _same_number(node: Value) -> bool:

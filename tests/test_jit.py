@@ -186,3 +186,62 @@ def test_a_line_fit_step_matches_eager(w, b):
 
     step = al.value_and_grad(loss, argnums=(0, 1))
     assert same(al.jit(step)(w, b), step(w, b))
+
+
+# -- loops: a repeated step is written once -----------------------------------------------------------------
+
+
+def oscillator(omega, zeta, steps=300, dt=0.01):
+    """x(t) of a damped oscillator from x = 1, v = 0, by the classical Runge–Kutta method."""
+    x, v = 1.0, 0.0
+    path = []
+
+    def acceleration(x, v):
+        return -2.0 * zeta * omega * v - omega * omega * x
+
+    for _ in range(steps):
+        k1x, k1v = v, acceleration(x, v)
+        k2x, k2v = v + 0.5 * dt * k1v, acceleration(x + 0.5 * dt * k1x, v + 0.5 * dt * k1v)
+        k3x, k3v = v + 0.5 * dt * k2v, acceleration(x + 0.5 * dt * k2x, v + 0.5 * dt * k2v)
+        k4x, k4v = v + dt * k3v, acceleration(x + dt * k3x, v + dt * k3v)
+        x = x + dt / 6.0 * (k1x + 2.0 * k2x + 2.0 * k3x + k4x)
+        v = v + dt / 6.0 * (k1v + 2.0 * k2v + 2.0 * k3v + k4v)
+        path.append(x)
+    return path
+
+
+TARGET = [0.9 * x for x in oscillator(2.0, 0.1)]
+
+
+def fit_loss(omega, zeta):
+    return al.sum_((x - y) ** 2 for x, y in zip(oscillator(omega, zeta), TARGET)) / len(TARGET)
+
+
+def test_a_repeated_step_compiles_as_a_loop_and_gives_the_eager_numbers():
+    f = al.value_and_grad(fit_loss, argnums=(0, 1))
+    jitted = al.jit(f)
+    for p in ((2.1, 0.12), (1.9, 0.08), (2.0, 0.1)):
+        assert jitted(*p) == f(*p)
+    source = jitted.sources[0]
+    assert source.count(" steps of ") >= 2  # a loop for the forward steps, one for the backward steps
+    assert source.count("\n") < 6000  # for a graph of about 58,000 nodes
+
+
+def test_a_loop_meets_an_inf_and_the_eager_engine_names_it():
+    jitted = al.jit(al.grad(fit_loss))
+    jitted(2.0, 0.1)
+    with pytest.raises(OverflowError):
+        jitted(1e154, 0.1)  # ω² overflows in the first step
+
+
+def test_steps_with_a_branch_stay_straight_and_right():
+    def walk(a):
+        x = a
+        for i in range(400):
+            x = x * 0.99 + (0.01 if x > 0.5 else -0.01) * (i % 3)
+        return x
+
+    f = al.value_and_grad(walk)
+    jitted = al.jit(f)
+    for a in (0.3, 0.7, 0.55):
+        assert jitted(a) == f(a)
