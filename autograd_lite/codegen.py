@@ -63,7 +63,7 @@ import builtins
 import keyword
 
 from .engine import Value, topological_order
-from .primitives import IDENTITY, MUL, PRIMITIVES, power_by
+from .primitives import ADD, IDENTITY, MUL, NEG, PRIMITIVES, SUB, power_by
 from .rowtext import ATOM, TIMES, Tracer, word
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which costs start-up time
@@ -246,6 +246,10 @@ def write_source(
 
 #: The comparisons a program writes inline; any other guard (``round``) calls its test by name.
 _INLINE = {"<", "<=", ">", ">=", "!="}
+#: Rows whose result is inf or nan whenever an input is: a node used once by one of them may be written inside it.
+_PROPAGATING = {ADD, SUB, MUL, NEG}
+#: How deeply inlined expressions may nest.
+_DEPTH = 16
 
 
 def write_function(
@@ -328,9 +332,9 @@ def write_function(
 
     guarded = {position[x] for _, operands in guards for x in operands if isinstance(x, Value)}
     loops = {run.start: run for run in _runs(order, position, guarded)}
-    inside = bytearray(len(order))
-    for run in loops.values():  # a node of a loop is read from the list D outside its own iteration
-        inside[run.start : run.end] = b"\x01" * (run.end - run.start)
+    inside = [0] * len(order)  # which loop a node is in (0: none)
+    for number, run in enumerate(loops.values(), start=1):  # a loop's node is read from D outside its iteration
+        inside[run.start : run.end] = [number] * (run.end - run.start)
         for i in range(run.start, run.end):
             if order[i] in var:
                 var[order[i]] = f"D[{i}]"
@@ -339,6 +343,38 @@ def write_function(
             var[node] = var[node.parents[0]]
     loops_read = {j for run in loops.values() for j in run.reads() if not inside[j]}
     store = {j for j in loops_read if order[j].op is not None}
+    # A node used once, by an addition, a subtraction, a product or a negation in the same stretch of code, is
+    # written inside that use: fewer lines, the same floats (Python computes the same operations in the same
+    # order), and an inf or nan it makes still reaches a number that is checked (those operations keep them).
+    root = list(range(len(order)))
+    for i, node in enumerate(order):
+        if node.op is not None and _same_number(node):
+            root[i] = root[position[node.parents[0]]]
+    uses = [0] * len(order)
+    consumer = [-1] * len(order)
+    for i, node in enumerate(order):
+        if node.op is not None and not _same_number(node):
+            for parent in node.parents:
+                j = root[position[parent]]
+                uses[j] += 1
+                consumer[j] = i
+    pinned: set[int] = set(guarded) | loops_read | {j for run in loops.values() for j in run.reads()}
+
+    def pin(x: Any) -> str:  # the outputs are read by name
+        if isinstance(x, Value):
+            pinned.add(root[position[x]])
+        return "0"
+
+    result(pin)
+    for j in pinned:
+        uses[j] += 2
+    inline = {
+        j for j in range(len(order))
+        if uses[j] == 1 and order[j].op is not None and not _same_number(order[j]) and inside[j] == inside[consumer[j]]
+        and _propagates(order[consumer[j]])
+    }  # fmt: skip
+    text: dict[int, str] = {}  # an inlined node's expression, in parentheses
+    depth: dict[int, int] = {}  # how deeply it nests (Python's parser takes some 200 parentheses at most)
     body = [f"def program({', '.join(var[leaf] for leaf in params)}):"]
     if loops and flat is not None:
         namespace["np"] = __import__("numpy")
@@ -349,19 +385,29 @@ def write_function(
     i = 0
     while i < len(order):
         if i in loops:
-            body += loops[i].lines(order, var, tracer, namespace, taken, native=flat is not None)
+            body += loops[i].lines(order, var, tracer, namespace, taken, flat is not None, inline)
             i = loops[i].end
             continue
         node = order[i]
         op = node.op
         if op is not None and not _same_number(node):
-            args = [var[p] for p in node.parents] + [_literal(c) for c in node.constants]
-            body.append(f"    {var[node]} = {tracer.value_code(op, args, var[node])}  # {op.name}")
+            refs = [root[position[p]] for p in node.parents]
+            args = [text.get(j, var[p]) for j, p in zip(refs, node.parents)] + [_literal(c) for c in node.constants]
+            code = tracer.value_code(op, args, var[node])
+            depth[i] = 1 + max([depth.get(j, 0) for j in refs], default=0)
+            if i in inline and depth[i] <= _DEPTH:
+                text[i] = f"({code})"
+            else:
+                depth[i] = 0
+                body.append(f"    {var[node]} = {code}  # {op.name}")
         if i in store or (node.is_leaf and i in loops_read):
             body.append(f"    D[{i}] = {var[node]}  # read by a loop")
         body += checks(i)
         i += 1
-    names = [var[node] for node in order if not node.is_leaf and not _same_number(node) and var[node][0] != "D"]
+    names = [
+        var[node] for i, node in enumerate(order)
+        if not node.is_leaf and not _same_number(node) and var[node][0] != "D" and i not in text
+    ]  # fmt: skip
     if names or loops:
         body.append("    # all finite? (an inf or nan makes the sum one): else None, and the eager engine says where")
         every = f"sum(({''.join(f'{n}, ' for n in names)}))" if names else "0.0"
@@ -418,6 +464,7 @@ class _Run:
         namespace: dict[str, Any],
         taken: set[str],
         native: bool = False,
+        inline: Collection[int] = (),
     ) -> list[str]:
         """The loop's source: one iteration's nodes in local variables, stored in D at its end.
 
@@ -445,6 +492,9 @@ class _Run:
         out.append(f"        o = {s} + {p} * t")
         local: list[str] = []
         read: dict[str, str] = {}  # an expression reading D -> the local that holds it this iteration
+        # a node of the step is written inside its one use when it is so in every iteration
+        inlined = {k for k in range(p) if all(s + p * t + k in inline for t in range(self.count))}
+        depth = [0] * p
         column = 0
         for k in range(p):
             node = order[s + k]
@@ -473,12 +523,20 @@ class _Run:
             if op is IDENTITY or (op is MUL and fixed_one) or op.made_by == (power_by, 1.0):
                 local.append(args[0])  # the parent's number itself
                 continue
+            inner = [depth[first - s] for first, stride in self.refs[k] if stride == p and s <= first < s + p]
+            depth[k] = 1 + max(inner, default=0)
+            if k in inlined and depth[k] <= _DEPTH:
+                local.append(f"({tracer.value_code(op, args, f'n{k}')})")
+                continue
+            inlined.discard(k)
+            depth[k] = 0
             local.append(f"n{k}")
             out.append(f"        n{k} = {tracer.value_code(op, args, f'n{k}')}  # {op.name}")
+        kept = ["0.0" if k in inlined else n for k, n in enumerate(local)]  # (an inlined node is never read)
         if native:
-            out += [f"        D[o + {k}] = {n}" for k, n in enumerate(local)]
+            out += [f"        D[o + {k}] = {n}" for k, n in enumerate(kept) if k not in inlined]
         else:
-            out.append(f"        D[o:o + {p}] = ({''.join(n + ', ' for n in local)})")
+            out.append(f"        D[o:o + {p}] = ({''.join(n + ', ' for n in kept)})")
         return out
 
 
@@ -574,6 +632,12 @@ def _checked(order: Sequence[Value], position: Mapping[Value, int], guarded: set
         steps = [order[s + p * t + k].constants for t in range(m)]
         run.varying.append([c for c in range(len(constants)) if any(step[c] != constants[c] for step in steps)])
     return run
+
+
+def _propagates(node: Value) -> bool:
+    """Whether the node's row gives inf or nan whenever an input is (see `_PROPAGATING`)."""
+    op = node.op
+    return op is not None and (op.flips or op) in _PROPAGATING
 
 
 def _same_number(node: Value) -> bool:
