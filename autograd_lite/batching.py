@@ -46,6 +46,7 @@ from .guards import Collecting
 from .primitives import IDENTITY, STOP_GRADIENT
 from .replay import _guarded_graph
 from .rowtext import Tracer
+from .tracing import _keyed
 from .tree import Structure, tree_flatten, tree_unflatten
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which costs start-up time
@@ -151,6 +152,7 @@ class _ArrayProgram:
             checks(i)
         shape = "np.broadcast_shapes(" + "".join(f"np.shape({var[p]}), " for p in params) + ")"
         results = [f"np.broadcast_to({name(x)}, {shape})" for x in outputs]
+        self.outputs = list(outputs)
         lines.append(f"    return ok, ({''.join(r + ', ' for r in results)})")
         self.source = "\n".join(lines) + "\n"
         exec(compile(self.source, "<autograd_lite vmap program>", "exec"), namespace)  # written just above
@@ -231,11 +233,18 @@ class Vmapped:
         remaining = np.arange(n)
         counts: list[int] = []
         pointwise: set[str] = set()
-        while remaining.size:
+        failing = n  # the first point where the eager engine fails, once one is known (on_error="raise")
+        while remaining.size and remaining[0] < failing:
             first = int(remaining[0])
             if len(counts) >= self.max_programs:  # the rest, point by point, through the eager engine
                 for i in remaining:
-                    out, structure = self._eager_point(args, axes, int(i))
+                    try:
+                        out, structure = self._eager_point(args, axes, int(i))
+                    except _Masked:
+                        continue
+                    except (ValueError, ArithmeticError):
+                        failing = min(failing, int(i))
+                        break
                     results = results or [np.full(n, np.nan) for _ in out]
                     for column, x in zip(results, out):
                         column[i] = x
@@ -254,6 +263,11 @@ class Vmapped:
             pointwise.update(program.pointwise)
             subset = [a[remaining] if axis == 0 else a for a, axis in zip(arrays, axes)]
             accepted, outs, failed = self._run(program, subset, remaining, args, axes)
+            if self.on_error == "raise" and failed.any():  # later points cannot come before this one: stop there
+                failing = min(failing, int(remaining[failed][0]))
+                remaining = remaining[~(accepted | failed)]
+                counts.append(0)
+                continue
             if results is None and accepted.all() and remaining.size == n:  # one branch for every point
                 results = outs
             else:
@@ -266,7 +280,9 @@ class Vmapped:
             if not (accepted[0] or failed[0]):  # the traced point itself takes its program, or fails in it
                 raise RuntimeError(f"vmap: the program traced at point {first} does not hold there")
             remaining = remaining[~(accepted | failed)]
-        assert results is not None and structure is not None
+        if failing < n or results is None or structure is None:  # the eager engine raises, naming the point
+            self._eager_point(args, axes, failing if failing < n else 0, raising=True)
+            raise FloatingPointError(f"vmap: at point {failing}, numpy met an inf or nan that the eager engine did not")
         done = ", ".join(f"{c:,}" if c >= 0 else f"{-c:,} through the eager engine" for c in counts)
         self.note = (f"{len([c for c in counts if c >= 0])} program(s) for {n:,} points ({done})"
                      + (f"; applied point by point (no array form): {sorted(pointwise)}" if pointwise else ""))
@@ -276,11 +292,19 @@ class Vmapped:
     def _point(self, args: Sequence[Any], axes: list[Any], i: int) -> list[Any]:
         return [a[i] if axis == 0 else a for a, axis in zip(args, axes)]
 
-    def _eager_point(self, args: Sequence[Any], axes: list[Any], i: int) -> tuple[list[float], Structure]:
+    def _eager_point(
+        self, args: Sequence[Any], axes: list[Any], i: int, raising: bool = False
+    ) -> tuple[list[float], Structure]:
+        """`fn` at point `i` through the eager engine, on Python floats (numpy's own floats warn where these raise)."""
+        np = _numpy()
+        point = [
+            p if axis is None else float(p) if np.ndim(p) == 0 else np.array(np.asarray(p).tolist(), dtype=object)
+            for p, axis in zip(self._point(args, axes, i), axes)
+        ]
         try:
-            out = self.fn(*self._point(args, axes, i))
+            out = self.fn(*point)
         except (ValueError, ArithmeticError) as error:
-            if self.on_error == "mask":
+            if self.on_error == "mask" and not raising:
                 raise _Masked from error
             raise type(error)(f"vmap: at point {i} ({_shown(self._point(args, axes, i))}): {error}") from error
         leaves, structure = tree_flatten(out, "vmap: the result")
@@ -290,8 +314,8 @@ class Vmapped:
         """What a held program must match: each argument's points' shape, and the shared arguments themselves."""
         np = _numpy()
         try:
-            return tuple(np.shape(a)[1:] if axis == 0 else ("shared", a) for a, axis in zip(args, axes)), hash(
-                tuple(a for a, axis in zip(args, axes) if axis is None)
+            return tuple(np.shape(a)[1:] if axis == 0 else ("shared", _keyed(a)) for a, axis in zip(args, axes)), hash(
+                tuple(_keyed(a) for a, axis in zip(args, axes) if axis is None)
             )
         except TypeError:
             return None  # a shared argument that does not hash (an array): programs are not kept across calls
@@ -367,24 +391,30 @@ class Vmapped:
             return accepted, [np.array(o, dtype=np.float64) for o in outs], np.zeros_like(accepted)
         except (FloatingPointError, ValueError, ArithmeticError):
             pass
-        # Some point meets an inf, a nan or a refused input: find it by halving, and let the eager engine speak.
-        points = where[accepted]
-        bad = self._first_bad(program, chosen, live, np)
-        i = int(points[bad])
-        if self.on_error == "raise":
-            self._eager_point(args, axes, i)  # raises the eager engine's error, naming the point
-            raise FloatingPointError(f"vmap: at point {i}, numpy met an inf or nan that the eager engine did not")
-        # mask: every point that fails is nan, and left out of the accepted ones
-        good = np.ones(points.size, dtype=bool)
-        with np.errstate(all="ignore"):
-            _, outs = program.run(*chosen, *live)
-        outs = [np.array(np.broadcast_to(o, points.shape), dtype=np.float64) for o in outs]
-        for o in outs:
-            good &= np.isfinite(o)
-        kept, failed = accepted.copy(), np.zeros_like(accepted)
-        kept[np.flatnonzero(accepted)[~good]] = False
-        failed[np.flatnonzero(accepted)[~good]] = True
-        return kept, [o[good] for o in outs], failed
+        # Some points meet an inf, a nan or a refused input: find them by halving (the program itself says which
+        # raise); with on_error="raise" the caller lets the eager engine speak at the first of them.
+        bad = self._bad_points(program, chosen, live, 0, int(np.count_nonzero(accepted)))
+        failed = np.zeros_like(accepted)
+        failed[np.flatnonzero(accepted)[bad]] = True
+        kept = accepted & ~failed
+        good = [x[~np.isin(np.arange(np.size(x)), bad)] if np.ndim(x) else x for x in chosen]
+        with np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):
+            _, outs = program.run(*good, *live) if kept.any() else (None, [np.empty(0)] * len(program.outputs))
+        return kept, [np.array(np.broadcast_to(o, (int(kept.sum()),)), dtype=np.float64) for o in outs], failed
+
+    def _bad_points(self, program: _ArrayProgram, chosen: list[Any], live: list[float], lo: int, hi: int) -> list[int]:
+        """The points in [lo, hi) where the program raises (an inf, a nan, a refused input), by halving."""
+        np = _numpy()
+        part = [x[lo:hi] if np.ndim(x) else x for x in chosen]
+        try:
+            with np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):
+                program.run(*part, *live)
+            return []
+        except (FloatingPointError, ValueError, ArithmeticError):
+            if hi - lo == 1:
+                return [lo]
+        mid = (lo + hi) // 2
+        return self._bad_points(program, chosen, live, lo, mid) + self._bad_points(program, chosen, live, mid, hi)
 
     @staticmethod
     def _in_blocks(program: _ArrayProgram, flat: list[Any], live: list[float], n: int) -> tuple[Any, list[Any]] | None:
@@ -410,20 +440,6 @@ class Vmapped:
         except (FloatingPointError, ValueError, ArithmeticError):
             return None
         return ok_all, outs or []
-
-    @staticmethod
-    def _first_bad(program: _ArrayProgram, chosen: list[Any], live: list[float], np: Any) -> int:
-        lo, hi = 0, max(np.size(x) for x in chosen if np.ndim(x)) if any(np.ndim(x) for x in chosen) else 1
-        while hi - lo > 1:
-            mid = (lo + hi) // 2
-            part = [x[lo:mid] if np.ndim(x) else x for x in chosen]
-            try:
-                with np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):
-                    program.run(*part, *live)
-                lo = mid
-            except (FloatingPointError, ValueError, ArithmeticError):
-                hi = mid
-        return lo
 
     @staticmethod
     def _flat_inputs(subset: list[Any], axes: list[Any]) -> list[Any]:

@@ -61,6 +61,7 @@ from __future__ import annotations
 
 import builtins
 import keyword
+import math
 
 from .engine import Value, topological_order
 from .primitives import ADD, IDENTITY, MUL, NEG, PRIMITIVES, SUB, power_by
@@ -325,8 +326,9 @@ def write_function(
             if guard.symbol in _INLINE and type(guard.outcome) is bool:
                 test = f"{args[0]} {guard.symbol} {args[1]}"
                 lines.append(f"    if {'not ' if guard.outcome else ''}({test}):  # recorded {guard.outcome}")
-            else:
-                lines.append(f"    if {name(guard.test)}({', '.join(args)}) != {name(guard.outcome)}:")
+            else:  # round(v): the same number, and the same sign of zero
+                test = f"{name(guard.test)}({', '.join(args)})"
+                lines.append(f"    if {name(_differs)}({test}, {name(guard.outcome)}):  # recorded {guard.outcome!r}")
             lines.append(f"        return {k}" if flat is None else f"        return ({k + 1}.0{misses})")
         return lines
 
@@ -358,7 +360,7 @@ def write_function(
                 j = root[position[parent]]
                 uses[j] += 1
                 consumer[j] = i
-    pinned: set[int] = set(guarded) | loops_read | {j for run in loops.values() for j in run.reads()}
+    pinned = {root[j] for j in guarded | loops_read | {j for run in loops.values() for j in run.reads()}}
 
     def pin(x: Any) -> str:  # the outputs are read by name
         if isinstance(x, Value):
@@ -410,7 +412,8 @@ def write_function(
     ]  # fmt: skip
     if names or loops:
         body.append("    # all finite? (an inf or nan makes the sum one): else None, and the eager engine says where")
-        every = f"sum(({''.join(f'{n}, ' for n in names)}))" if names else "0.0"
+        groups = [names[k : k + 500] for k in range(0, len(names), 500)]  # (numba takes tuples of under 1,000)
+        every = " + ".join(f"sum(({''.join(f'{n}, ' for n in group)}))" for group in groups) or "0.0"
         body.append(f"    total = {every}" + ((" + D.sum()" if flat is not None else " + sum(D)") if loops else ""))
         body.append("    if total - total:")
         body.append("        return None" if flat is None else f"        return (-1.0{misses})")
@@ -630,8 +633,15 @@ def _checked(order: Sequence[Value], position: Mapping[Value, int], guarded: set
         run.refs.append(refs)
         constants = node.constants
         steps = [order[s + p * t + k].constants for t in range(m)]
-        run.varying.append([c for c in range(len(constants)) if any(step[c] != constants[c] for step in steps)])
+        run.varying.append([c for c in range(len(constants)) if any(_differs(step[c], constants[c]) for step in steps)])
     return run
+
+
+def _differs(a: Any, b: Any) -> bool:
+    """Whether two numbers differ, -0.0 and 0.0 included (they are equal, but copysign tells them apart)."""
+    if a != b:
+        return True
+    return type(a) is float and type(b) is float and a == 0.0 and math.copysign(1.0, a) != math.copysign(1.0, b)
 
 
 def _propagates(node: Value) -> bool:

@@ -33,6 +33,7 @@ What a Value keeps is bounded and scoped:
 from __future__ import annotations
 
 import contextvars
+import math
 import numbers
 import operator
 import weakref
@@ -117,6 +118,11 @@ def _comparison(symbol: str, test: Callable[[Any, Any], bool]) -> Callable[[Comp
     return compare
 
 
+def _sign_of(x: float, one: float) -> float:
+    """copysign(1, x), the test of a sign guard (the Value first, as every guard has it)."""
+    return math.copysign(one, x)
+
+
 def _refused(kind: str) -> Callable[[Any], Any]:
     """``float(v)`` and its kin: an error, since the plain number would lose the derivative with no trace."""
 
@@ -172,6 +178,14 @@ class Compared:
         return result
 
     __float__, __int__, __index__, __complex__ = map(_refused, ("float", "int", "index", "complex"))
+
+    def _sign_bit(self) -> float:
+        """copysign(1, v): −1.0 for a negative number or −0.0, else 1.0; remembered while recording (the
+        derivative of copysign reads it, and no comparison can tell −0.0 from 0.0)."""
+        outcome = math.copysign(1.0, self._data)
+        if recording():
+            remember("sign_of", _sign_of, (self, 1.0), outcome)
+        return outcome
 
 
 def guards_of(node: Any) -> list[Guard]:

@@ -42,6 +42,11 @@ _MATH: dict[str, Any] = {
 }  # fmt: skip
 
 
+# Rows whose value function checks its inputs in Python (a division by zero): the operator itself, for numba
+# (a zero divisor then raises ZeroDivisionError, which the program's caller treats as the eager engine would).
+_OPERATORS: dict[str, Callable[..., float]] = {"div": lambda a, b: a / b, "pow": lambda a, b: a**b}
+
+
 def _numba() -> Any:
     try:
         return importlib.import_module("numba")
@@ -56,7 +61,9 @@ def _native_function(numba: Any, op: Primitive) -> Callable[..., Any]:
         c = float(base.made_by[1])
         return numba.njit(lambda a: a**c)  # type: ignore[no-any-return]
     f: Any = _MATH.get(base.name) or {"abs": abs, "maximum": max, "minimum": min}.get(base.name)
-    if f is None:
+    if base.name in _OPERATORS:
+        f = numba.njit(_OPERATORS[base.name])
+    elif f is None:
         f = numba.njit(base.value)
     if flipped:
         g = f

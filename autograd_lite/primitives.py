@@ -403,10 +403,9 @@ def _slope_sign(x: Any) -> float:
 
 
 def _sign_bit(b: Any) -> float:
-    # copysign(1, b): −1 for b < 0 (a Value remembers that comparison) or b = −0.0, else 1.
-    if _compared(b) < 0.0:
-        return -1.0
-    return math.copysign(1.0, _number(b))
+    # copysign(1, b): −1 for b < 0 or b = −0.0, else 1 (a Value remembers which).
+    x = _compared(b)
+    return math.copysign(1.0, x) if type(x) is float else x._sign_bit()
 
 
 def _wins(a: Any, b: Any) -> float:

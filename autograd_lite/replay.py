@@ -39,7 +39,7 @@ import numbers
 import time
 
 from .checks import BranchChangedError, NonFiniteGradientError, checked_chain_rule
-from .codegen import ChunkedProgram, DerivativeProgram, _TooVaried, write_source
+from .codegen import ChunkedProgram, DerivativeProgram, _differs, _TooVaried, write_source
 from .engine import Value, evaluate, topological_order
 from .fast import CollectorPaused
 from .functions import data_of
@@ -280,8 +280,9 @@ class Tape:
             seed = data_of(gradient, "Tape.backward", "gradient")
         if not self._current:
             raise RuntimeError("Tape.backward: the last forward() failed; run forward() again first")
-        if self._seen != [leaf._data for leaf in self._leaf_values]:  # never the gradient at an older point
-            leaf, was = next((v, x) for v, x in zip(self._leaf_values, self._seen) if v._data != x)
+        now = [leaf._data for leaf in self._leaf_values]
+        if now != self._seen or (0.0 in now and any(map(_differs, now, self._seen))):  # never an older point's
+            leaf, was = next((v, x) for v, x in zip(self._leaf_values, self._seen) if _differs(v._data, x))
             raise RuntimeError(
                 f"Tape.backward: the leaf {leaf!r} was {was!r} at the last forward(); run forward() first, "
                 f"so that backward() differentiates at the leaves' current numbers"

@@ -45,6 +45,7 @@ model's parameter, from a closure) is read afresh at every call.
 from __future__ import annotations
 
 import functools
+import math
 
 from .checks import real
 from .codegen import namespace_of, write_function
@@ -184,7 +185,7 @@ class Jitted:
     # -- calling -----------------------------------------------------------------
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if not kwargs and not self.static_argnums and all(type(a) is float for a in args):
+        if not kwargs and not self.static_argnums and all(type(a) is float and not a - a for a in args):
             key: Any = len(args)  # numbers only, the common case: no flattening
             numbers_: Sequence[float] = args
         else:
@@ -258,7 +259,11 @@ class Jitted:
                 return None
             numbers_.append(x if type(x) is float and not x - x else real(x, f"jit: argument number {i}"))
         try:
-            key = (_signature(structure), tuple((i, args[i]) for i in sorted(static)), tuple(sorted(kwargs.items())))
+            key = (
+                _signature(structure),
+                tuple((i, _keyed(args[i])) for i in sorted(static)),
+                tuple((k, _keyed(v)) for k, v in sorted(kwargs.items())),
+            )
             hash(key)
         except TypeError:
             raise TypeError(
@@ -323,16 +328,23 @@ class Jitted:
         live = [node for node in order if node.is_leaf and node not in known]
         params = inputs + live
         names = {leaf: f"x{i}" for i, leaf in enumerate(params)}
-        for node in order:  # grad() lifts each argument through an identity node: it is still that argument
+        for node in order:  # for the note: an argument lifted by grad() is that argument; abs(x0) is abs(x0)
             if node.op is IDENTITY and node.parents[0] in names:
                 names[node] = names[node.parents[0]]
+            elif node.op is not None and node.parents and all(p in names for p in node.parents):
+                parts = [names[p] for p in node.parents] + [repr(c) for c in node.constants]
+                shown = f"{node.op.name}({', '.join(parts)})"
+                if len(shown) <= 40:
+                    names[node] = shown
         guards = [_described(g, operands, names) for g, operands in guarded]
 
         def result(name: Callable[[Any], str]) -> str:
             return _expression(structure, iter(leaves), name)
 
         if self.backend == "numba":
-            slots = [_Slot(i + 1) for i in range(len(leaves))]
+            values = [x for x in leaves if isinstance(x, Value)]  # what numba returns; the constants stay here
+            slot = iter(range(1, len(values) + 1))
+            slots = [_Slot(next(slot)) if isinstance(x, Value) else x for x in leaves]
 
             def built(name: Callable[[Any], str]) -> str:
                 return _expression(structure, iter(slots), lambda x: f"r[{x.i}]" if type(x) is _Slot else name(x))
@@ -343,7 +355,7 @@ class Jitted:
                      f"        return ({built(_constants_of(outer_spec))},)\n"
                      f"    return None if r[0] < 0.0 else int(r[0]) - 1\n")
             try:
-                return Trace(key, outer, outer_spec, live, guards, (*native_source(order, params, guarded, leaves),
+                return Trace(key, outer, outer_spec, live, guards, (*native_source(order, params, guarded, values),
                                                                     len(params)))
             except _NotNative as why:
                 self.fallback = str(why)
@@ -358,6 +370,15 @@ class Jitted:
             if not self._traces[oldest.key]:
                 del self._traces[oldest.key]
             self.reason += f" (held {self.max_traces}: the least recently used was dropped)"
+
+
+def _keyed(x: Any) -> Any:
+    """A static argument as a key: a float with its sign (0.0 and -0.0 are equal, yet copysign tells them apart)."""
+    if type(x) is float:
+        return x, math.copysign(1.0, x)
+    if type(x) is tuple:
+        return tuple(map(_keyed, x))
+    return x
 
 
 class _Slot:
@@ -416,7 +437,10 @@ def _rebuilt(
     jitted = Jitted(fn or _lost, static, max_traces, backend)
     jitted.fn = fn
     for trace in traces:
-        jitted._use(trace)
+        # A program that reads Values from outside its arguments holds copies of them now; the function that came
+        # along reads the real ones, so it traces again. (Without it, the copies are all there is.)
+        if fn is None or not trace.live:
+            jitted._use(trace)
     jitted.reason = reason
     return jitted
 

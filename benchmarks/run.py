@@ -30,6 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from jit import report as jit_report
 from solvers import workload as solver_workload
 from taylor import workload as taylor_workload
 from workloads import Run, Workload, graph_builders, mg_engine, workloads
@@ -208,6 +209,9 @@ def main(argv: list[str] | None = None) -> int:
         for library, (seconds, bare) in imports.items():
             print(f"  {library:<14} {seconds * 1000:7.1f} ms   (a bare start: {bare * 1000:.1f} ms; "
                   f"the import adds {(seconds - bare) * 1000:.1f} ms)")
+
+    if not args.only or "jit" in args.only:  # benchmarks/jit.py: functions compiled, and many points at once
+        report["jit"] = jit_report(args.quick, args.repeat, with_dask=not args.quick)
 
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")

@@ -111,6 +111,19 @@ for step in range(101):
     if step % 25 == 0:
         print(f"step {step:>3}: loss {loss.data:.4f}")
 print("predictions:", [1 if net(x).data > 0 else -1 for x, _ in xor], "targets:", [y for _, y in xor])"""),
+    ("markdown", "## 7. A function, compiled\n\n`al.jit` traces a function once into a straight-line program of "
+                 "plain floats, and traces again when a branch changes; `al.vmap` runs it at every point of an array, "
+                 "each point on its own branch."),
+    ("code", """import numpy as np
+
+
+def huber(r):
+    return 0.5 * r * r if abs(r) < 1.0 else abs(r) - 0.5
+
+slope = al.jit(al.grad(huber))
+print([slope(r) for r in (-3.0, -0.5, 0.25, 2.0)], "|", slope.note)
+print(slope.sources[-1])
+print(al.vmap(al.grad(huber))(np.linspace(-2.0, 2.0, 9)))"""),
 ]
 
 

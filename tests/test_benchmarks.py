@@ -54,3 +54,20 @@ def test_the_profile_says_where_the_time_goes(capsys):
     for phase in ("record the graph (collector on)", "order the graph", "backward()", "Python's compile()",
                   "compiled: forward()", "compiled: backward()", "the cycle collector's share"):
         assert phase in printed, phase
+
+
+def test_the_jit_benchmarks_check_their_numbers_and_print_four_tables(capsys):
+    """benchmarks/jit.py --quick: a gradient in plain evaluations, compiling, scipy fits, vmap; each checked first."""
+    import jit as jit_bench
+
+    numbers = jit_bench.report(quick=True, repeat=1, with_dask=False)
+    printed = capsys.readouterr().out
+    for title in ("A gradient in evaluations of the plain function", "Compiling", "scipy.optimize.minimize",
+                  "Black-Scholes price and 5 greeks"):  # fmt: skip
+        assert title in printed
+    rows = {row["workload"]: row for row in numbers["gradients"]}
+    assert set(rows) == {"line fit", "Black-Scholes", "MLP 2-16-16-1", "RK4 50 steps"}
+    assert all(row["jit python"] > 0 and row["finite differences"] == row["inputs"] + 1 for row in rows.values())
+    assert [fit["parameters"] for fit in numbers["scipy"]] == [2, 10]
+    two = numbers["scipy"][0]
+    assert two["jit error"] < 1e-4 and two["finite differences error"] < 1e-4  # both fits find the truth

@@ -271,3 +271,13 @@ def test_moons_saves_and_loads_its_weights_and_reports_the_model_it_prints(tmp_p
     loaded = run_example("moons.py", "--steps", "0", "--load", str(saved))
     final = re.compile(r"final loss (\d\.\d+), training accuracy (\d+\.\d)%")
     assert final.search(trained).groups() == final.search(loaded).groups()
+
+
+def test_oscillator_fit_finds_the_truth_three_ways():
+    """oscillator_fit.py: finite differences, eager gradients and jit each recover ω = 2, ζ = 0.1."""
+    out = run_example("oscillator_fit.py", "--steps", "200")
+    found = re.findall(r"^\s+(finite differences|eager value_and_grad|jit, python)\s+ω = ([\d.]+), ζ = ([\d.]+)", out,
+                       re.MULTILINE)  # fmt: skip
+    assert [name for name, _, _ in found] == ["finite differences", "eager value_and_grad", "jit, python"]
+    for _, omega, zeta in found:
+        assert float(omega) == pytest.approx(2.0, abs=1e-5) and float(zeta) == pytest.approx(0.1, abs=1e-5)

@@ -245,3 +245,72 @@ def test_steps_with_a_branch_stay_straight_and_right():
     jitted = al.jit(f)
     for a in (0.3, 0.7, 0.55):
         assert jitted(a) == f(a)
+
+
+# -- the sign of zero, and other roads to a silent wrong number ------------------------------------------------
+
+
+def test_a_constant_that_is_zero_of_either_sign_per_step_is_read_per_step():
+    def f(x):
+        out = x
+        for i in range(1000):
+            out = out + al.copysign(x, x * (0.0 if i % 2 else -0.0))
+        return out
+
+    jitted = al.jit(f)
+    assert jitted(1.0) == jitted(1.0) == f(Value(1.0)).item() == 1.0
+
+
+def test_round_and_copysign_tell_the_zeros_apart():
+    f = al.jit(lambda x: al.copysign(x, round(x, 0)))
+    assert f(-0.3) == -0.3 and f(0.3) == 0.3 and f.traces == 2
+    g = al.grad(lambda a, b: al.copysign(a, b))
+    jitted = al.jit(g)
+    assert jitted(1.5, 2.0) == 1.0 and jitted(1.5, -0.0) == g(1.5, -0.0) == -1.0
+
+
+def test_a_static_or_keyword_zero_keeps_its_sign_in_the_key():
+    f = al.jit(al.copysign, static_argnums=1)
+    assert f(2.0, 0.0) == 2.0 and f(2.0, -0.0) == -2.0
+    g = al.jit(lambda x, sign=1.0: al.copysign(x, sign))
+    assert g(2.0, sign=0.0) == 2.0 and g(2.0, sign=-0.0) == -2.0
+
+
+def test_inf_and_nan_arguments_are_refused_after_the_first_call_too():
+    f = al.jit(lambda x: x)
+    f(1.0)
+    for bad in (math.inf, math.nan):
+        with pytest.raises(ValueError, match="finite"):
+            f(bad)
+
+
+def test_a_guard_on_a_node_that_is_its_parent_exactly():
+    def f(x, y):
+        z = (x + y) * 1.0
+        return z + 2 if z > 0 else z - 2
+
+    jitted = al.jit(f)
+    assert jitted(3.0, 4.0) == 9.0 and jitted(-3.0, 1.0) == -4.0
+
+
+W = Value(2.0)
+
+
+def scaled(x):
+    return W * x
+
+
+def test_an_unpickled_function_reads_the_values_it_closes_over_not_copies():
+    jitted = al.jit(scaled)
+    assert jitted(3.0) == 6.0
+    copy = pickle.loads(pickle.dumps(jitted))
+    W.data = 5.0
+    try:
+        assert jitted(3.0) == copy(3.0) == 15.0
+    finally:
+        W.data = 2.0
+
+
+def test_a_plain_int_in_the_result_stays_an_int_on_every_backend():
+    f = al.jit(lambda x: (x * 2, 3))
+    assert f(1.0) == f(1.0) == (2.0, 3) and type(f(2.0)[1]) is int

@@ -206,3 +206,11 @@ def test_backward_after_a_leaf_changes_without_forward_raises_naming_the_leaf():
     b.data = 1.0  # the same number again: nothing changed
     tape.backward()
     assert w.grad == 12.0
+
+
+def test_a_leaf_that_changes_to_the_other_zero_counts_as_changed():
+    w, b = al.Value(1.0), al.Value(0.0)
+    tape = al.compile(al.copysign(w, b))
+    b.data = -0.0
+    with pytest.raises(RuntimeError, match=r"was 0\.0 at the last forward"):
+        tape.backward()

@@ -120,3 +120,32 @@ def test_bad_arguments_say_what_is_wrong():
         al.vmap(lambda x: x, in_axes=(1,))(np.zeros(3))
     with pytest.raises(ValueError, match="on_error"):
         al.vmap(lambda x: x, on_error="ignore")
+
+
+def test_the_eager_engine_judges_a_point_on_plain_floats_not_numpys():
+    """Beyond the bound (and for errors) a point runs on Python floats, which raise where numpy's would warn."""
+    f = lambda x: x * 2 if x > 0 else 1 / (x + 1)
+    with pytest.raises(ZeroDivisionError, match=r"vmap: at point 1 \(-1\.0\)"):
+        al.vmap(f, max_programs=1)(np.array([1.0, -1.0]))
+    values, ok = al.vmap(f, max_programs=1, on_error="mask")(np.array([1.0, -1.0]))
+    assert ok.tolist() == [True, False] and values[0] == 2.0 and np.isnan(values[1])
+
+
+def test_the_first_failing_point_is_named_whatever_branch_it_takes():
+    with pytest.raises(ValueError, match=r"at point 1 \(-20\.0\): log"):
+        al.vmap(lambda x: 1 / (x - 3) if x > 0 else al.log(x + 10))(np.array([1.0, -20.0, 3.0]))
+
+
+def test_the_mask_catches_an_inf_that_a_later_operation_hides():
+    values, ok = al.vmap(lambda x: 1 / (1 + al.exp(x)), on_error="mask")(np.array([0.0, 1000.0]))
+    assert ok.tolist() == [True, False] and values[0] == 0.5  # exp(1000) overflows: eager code raises there
+
+
+def test_when_every_point_fails_the_mask_gives_the_eager_error():
+    with pytest.raises(ValueError, match="vmap: at point 0"):
+        al.vmap(al.log, on_error="mask")(np.array([-1.0, -2.0]))
+
+
+def test_a_shared_zero_keeps_its_sign():
+    f = al.vmap(al.copysign, in_axes=(0, None))
+    assert f(np.array([2.0]), 0.0).tolist() == [2.0] and f(np.array([2.0]), -0.0).tolist() == [-2.0]
