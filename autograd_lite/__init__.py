@@ -136,7 +136,7 @@ if TYPE_CHECKING:
     from .batching import Vmapped, vmap
     from .tracing import Jitted, jit
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 
 # The spellings a PyTorch or JAX user types, beside the underscored names that never shadow a builtin. They
 # are module attributes, not in `__all__`: ``from autograd_lite import *`` shadows no builtin (nor does it

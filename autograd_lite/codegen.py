@@ -60,8 +60,10 @@ def backward(seed, values, leaves):
 from __future__ import annotations
 
 import builtins
+import itertools
 import keyword
 import math
+import operator
 
 from .engine import Value, topological_order
 from .primitives import ADD, IDENTITY, MUL, NEG, PRIMITIVES, SUB, power_by
@@ -583,17 +585,11 @@ def _runs(order: Sequence[Value], position: Mapping[Value, int], guarded: set[in
     found: list[tuple[int, int, int]] = []  # (start, period, count)
     for p in candidates:
         i = 0
-        while i + p < n:
-            if signatures[i] != signatures[i + p]:
-                i += 1
-                continue
-            j = i
-            while j + p < n and signatures[j] == signatures[j + p]:
-                j += 1
-            count = (j + p - i) // p
-            if count >= _MIN_COUNT:
-                found.append((i, p, count))
-            i = max(j, i + 1)
+        for same, stretch in itertools.groupby(map(operator.eq, signatures, signatures[p:])):
+            length = sum(1 for _ in stretch)
+            if same and (length + p) // p >= _MIN_COUNT:  # nodes i … i + length + p − 1 repeat with period p
+                found.append((i, p, (length + p) // p))
+            i += length
     chosen: list[_Run] = []
     taken = bytearray(n)
     for start, p, count in sorted(found, key=lambda r: -r[1] * r[2]):

@@ -148,8 +148,8 @@ def _link(node: Value, parents: Sequence[Value], local: Sequence[float], numbers
 # ---------------------------------------------------------------------------
 
 
-def topological_order(root: Value) -> list[Value]:
-    """Every Value `root` depends on, parents before children, `root` last.
+def topological_order(root: Value, *more: Value) -> list[Value]:
+    """Every Value `root` depends on, parents before children, `root` last (then those of `more`, if given).
 
     Iterative depth-first search, so there is no recursion limit on depth. The
     order is deterministic because parents are an ordered tuple.
@@ -158,10 +158,10 @@ def topological_order(root: Value) -> list[Value]:
     >>> [v.data for v in topological_order(c)]
     [1.0, 2.0, 4.0]
     """
-    return _order_and_leaves(root)[0]
+    return _order_and_leaves(root, *more)[0]
 
 
-def _order_and_leaves(root: Value) -> tuple[list[Value], list[Value]]:
+def _order_and_leaves(root: Value, *more: Value) -> tuple[list[Value], list[Value]]:
     """`topological_order(root)`, and the leaves among it (collected on the way, for `backward`'s checks).
 
     Depth-first, with an explicit stack. A node is expanded the first time it
@@ -173,7 +173,7 @@ def _order_and_leaves(root: Value) -> tuple[list[Value], list[Value]]:
     order: list[Value] = []
     leaves: list[Value] = []
     visited: set[Value] = set()  # Values hash by identity
-    stack: list[Value | None] = [root]
+    stack: list[Value | None] = [*reversed(more), root]
     pop, push = stack.pop, stack.append
     while stack:
         node = pop()

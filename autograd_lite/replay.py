@@ -64,12 +64,8 @@ def _guarded_graph(*outputs: Value) -> tuple[list[Value], list[tuple[Guard, tupl
     bring in more guards, until none is left. Nodes that join are placed
     after those already there, so parents still come first.
     """
-    order: list[Value] = []
-    nodes: set[Value] = set()
-    for output in outputs:
-        new = [n for n in topological_order(output) if n not in nodes]
-        nodes.update(new)
-        order += new
+    order = topological_order(*outputs) if outputs else []
+    nodes = set(order)
     guards: list[tuple[Guard, tuple[Any, ...]]] = []
     seen: set[tuple[Any, ...]] = set()
     todo = list(order)

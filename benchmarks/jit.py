@@ -107,6 +107,23 @@ def mlp_loss(params: Any, points: list[list[float]], targets: list[float], lib: 
     return total / len(points)
 
 
+def jax_mlp_loss(points: list[list[float]], targets: list[float]) -> Callable[[Any], Any]:
+    """`mlp_loss` on matrices, with the same flat layout of weights and biases."""
+    x, y = jnp.array(points), jnp.array(targets)
+
+    def loss(params: Any) -> Any:
+        h, k = x, 0
+        for i, (a, b) in enumerate(itertools.pairwise(MLP_SIZES)):
+            w = params[k : k + (a + 1) * b].reshape(b, a + 1)
+            k += (a + 1) * b
+            h = h @ w[:, :a].T + w[:, a]
+            if i < len(MLP_SIZES) - 2:
+                h = jnp.tanh(h)
+        return jnp.mean((h[:, 0] - y) ** 2)
+
+    return loss
+
+
 def oscillator(omega: Any, zeta: Any, steps: int, dt: float = 0.01) -> list[Any]:
     """x(t) of a damped oscillator from x = 1, v = 0: `steps` steps of the classical Runge–Kutta method."""
     x, v = 1.0, 0.0
@@ -254,7 +271,7 @@ def jax_cost(
     elif name == "Black-Scholes":
         f = lambda *a: black_scholes(*a, lib=jnp)
     elif name.startswith("MLP"):
-        f = lambda p: mlp_loss(p, points, targets, lib=jnp)
+        f = jax_mlp_loss(points, targets)  # on matrices: JAX's way (a loop over points would take minutes to trace)
         args = (jnp.array(args[0]),)
     else:
         f = jax_oscillator_loss(steps)

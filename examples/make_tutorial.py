@@ -121,9 +121,9 @@ def huber(r):
     return 0.5 * r * r if abs(r) < 1.0 else abs(r) - 0.5
 
 slope = al.jit(al.grad(huber))
-print([slope(r) for r in (-3.0, -0.5, 0.25, 2.0)], "|", slope.note)
-print(slope.sources[-1])
-print(al.vmap(al.grad(huber))(np.linspace(-2.0, 2.0, 9)))"""),
+slopes = [slope(r) for r in (-3.0, -0.5, 0.25, 2.0)]
+batch = al.vmap(al.grad(huber))(np.linspace(-2.0, 2.0, 9))
+print(slopes, "|", slope.note, slope.sources[-1], batch, sep="\\n")"""),
 ]
 
 
