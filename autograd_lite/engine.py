@@ -251,6 +251,15 @@ def _method(op: Primitive) -> Callable[[Value], Value]:
     return method
 
 
+#: How many times a Value was set to another number (0.0 and -0.0 count as two): `data_moves()`.
+_moves = 0
+
+
+def data_moves() -> int:
+    """A count that grows whenever any Value's ``.data`` is set to another number: unchanged means none moved."""
+    return _moves
+
+
 # One backward pass at a time: passes through a shared subgraph would otherwise overwrite each
 # other's running gradients, which live on the nodes. (Python runs one thread at a time anyway.)
 _one_pass = threading.RLock()
@@ -349,9 +358,11 @@ class Value(Compared):
     # -- what a node is made of (read-only views for the layers above) --------
 
     def _set_data(self, x: float) -> None:
+        global _moves
         number = x if type(x) is float and not x - x else real(x, "Value.data")
-        if number != self._data:
+        if number != self._data or (not number and math.copysign(1.0, number) != math.copysign(1.0, self._data)):
             forget(self)  # the comparisons made at the old number describe another point
+            _moves += 1  # (a Tape then checks whether its leaves moved since its forward pass)
         self._data = number
 
     data = property(

@@ -40,7 +40,7 @@ import time
 
 from .checks import BranchChangedError, NonFiniteGradientError, checked_chain_rule
 from .codegen import ChunkedProgram, DerivativeProgram, _differs, _TooVaried, write_source
-from .engine import Value, evaluate, topological_order
+from .engine import Value, data_moves, evaluate, topological_order
 from .fast import CollectorPaused
 from .functions import data_of
 from .guards import Guard, guards_of
@@ -130,6 +130,7 @@ class Tape:
         self._current = True  # a forward pass succeeded since the last failure
         #: The leaves' numbers at the latest forward pass (at recording, before the first): backward checks them.
         self._seen = [leaf.data for _, leaf in self.leaves]
+        self._moves = data_moves()  # whether any Value's number was set since: if not, none of the leaves moved
         #: The generated forward and backward code, or None when the graph is replayed from lists.
         self.program: DerivativeProgram | ChunkedProgram | None = None
         #: How the tape runs, and what generating its code cost.
@@ -235,9 +236,17 @@ class Tape:
         self._values = values
         self._current = True
         self._seen = [leaf._data for leaf in self._leaf_values]
+        self._moves = data_moves()
         out = values[out_at]
         self.output._data = out  # a finite float, checked above
         return out
+
+    def _moved(self) -> bool:
+        """Whether a leaf's number differs from the last forward pass's (0.0 and -0.0 differ); if not, say so."""
+        if any(map(_differs, [leaf._data for leaf in self._leaf_values], self._seen)):
+            return True
+        self._moves = data_moves()  # numbers moved, but none of this tape's leaves
+        return False
 
     def _check_guards(self, values: Sequence[float], guards: list[tuple[Guard, tuple[int | None, ...]]]) -> None:
         for guard, where in guards:
@@ -276,8 +285,7 @@ class Tape:
             seed = data_of(gradient, "Tape.backward", "gradient")
         if not self._current:
             raise RuntimeError("Tape.backward: the last forward() failed; run forward() again first")
-        now = [leaf._data for leaf in self._leaf_values]
-        if now != self._seen or (0.0 in now and any(map(_differs, now, self._seen))):  # never an older point's
+        if data_moves() != self._moves and self._moved():  # never the gradient at an older point
             leaf, was = next((v, x) for v, x in zip(self._leaf_values, self._seen) if _differs(v._data, x))
             raise RuntimeError(
                 f"Tape.backward: the leaf {leaf!r} was {was!r} at the last forward(); run forward() first, "
