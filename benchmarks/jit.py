@@ -40,6 +40,9 @@ from typing import Any
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "examples"))  # the oscillator lives there
+
+from oscillator_fit import path as oscillator
 
 import autograd_lite as al
 
@@ -122,25 +125,6 @@ def jax_mlp_loss(points: list[list[float]], targets: list[float]) -> Callable[[A
         return jnp.mean((h[:, 0] - y) ** 2)
 
     return loss
-
-
-def oscillator(omega: Any, zeta: Any, steps: int, dt: float = 0.01) -> list[Any]:
-    """x(t) of a damped oscillator from x = 1, v = 0: `steps` steps of the classical Runge–Kutta method."""
-    x, v = 1.0, 0.0
-    path = []
-
-    def acceleration(x: Any, v: Any) -> Any:
-        return -2.0 * zeta * omega * v - omega * omega * x
-
-    for _ in range(steps):
-        k1x, k1v = v, acceleration(x, v)
-        k2x, k2v = v + 0.5 * dt * k1v, acceleration(x + 0.5 * dt * k1x, v + 0.5 * dt * k1v)
-        k3x, k3v = v + 0.5 * dt * k2v, acceleration(x + 0.5 * dt * k2x, v + 0.5 * dt * k2v)
-        k4x, k4v = v + dt * k3v, acceleration(x + dt * k3x, v + dt * k3v)
-        x = x + dt / 6.0 * (k1x + 2.0 * k2x + 2.0 * k3x + k4x)
-        v = v + dt / 6.0 * (k1v + 2.0 * k2v + 2.0 * k3v + k4v)
-        path.append(x)
-    return path
 
 
 def oscillator_loss(steps: int, pairs: int = 1) -> tuple[Callable[..., Any], list[float], list[float]]:

@@ -2,6 +2,8 @@
 
 import math
 import pickle
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,6 +13,9 @@ from hypothesis import strategies as st
 import autograd_lite as al
 from autograd_lite import Value
 from autograd_lite.testing import expressions, points
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "examples"))
+from oscillator_fit import path as oscillator
 
 # Rows whose derivative shifts by a number read at trace time (the largest input): a program agrees with the eager
 # engine to rounding there, not bit for bit.
@@ -191,30 +196,11 @@ def test_a_line_fit_step_matches_eager(w, b):
 # -- loops: a repeated step is written once -----------------------------------------------------------------
 
 
-def oscillator(omega, zeta, steps=300, dt=0.01):
-    """x(t) of a damped oscillator from x = 1, v = 0, by the classical Runge–Kutta method."""
-    x, v = 1.0, 0.0
-    path = []
-
-    def acceleration(x, v):
-        return -2.0 * zeta * omega * v - omega * omega * x
-
-    for _ in range(steps):
-        k1x, k1v = v, acceleration(x, v)
-        k2x, k2v = v + 0.5 * dt * k1v, acceleration(x + 0.5 * dt * k1x, v + 0.5 * dt * k1v)
-        k3x, k3v = v + 0.5 * dt * k2v, acceleration(x + 0.5 * dt * k2x, v + 0.5 * dt * k2v)
-        k4x, k4v = v + dt * k3v, acceleration(x + dt * k3x, v + dt * k3v)
-        x = x + dt / 6.0 * (k1x + 2.0 * k2x + 2.0 * k3x + k4x)
-        v = v + dt / 6.0 * (k1v + 2.0 * k2v + 2.0 * k3v + k4v)
-        path.append(x)
-    return path
-
-
-TARGET = [0.9 * x for x in oscillator(2.0, 0.1)]
+TARGET = [0.9 * x for x in oscillator(2.0, 0.1, 300)]
 
 
 def fit_loss(omega, zeta):
-    return al.sum_((x - y) ** 2 for x, y in zip(oscillator(omega, zeta), TARGET)) / len(TARGET)
+    return al.sum_((x - y) ** 2 for x, y in zip(oscillator(omega, zeta, 300), TARGET)) / len(TARGET)
 
 
 def test_a_repeated_step_compiles_as_a_loop_and_gives_the_eager_numbers():
