@@ -26,6 +26,10 @@ engine's error, named, with the point's index and inputs. With
 ``on_error="mask"`` those points give nan instead, and a boolean array of the
 points that succeeded comes back beside the result.
 
+**numba.** With ``backend="numba"`` each branch is the program `jit` would
+compile (`autograd_lite.native`), run point by point in machine code, with
+the same guards and checks.
+
 **dask.** Given dask arrays, the same program runs chunk by chunk
 (``map_blocks``): the result is dask arrays of the same chunks, computed
 where and when dask computes them, out of core or on a cluster.
@@ -153,6 +157,7 @@ class _ArrayProgram:
         shape = "np.broadcast_shapes(" + "".join(f"np.shape({var[p]}), " for p in params) + ")"
         results = [f"np.broadcast_to({name(x)}, {shape})" for x in outputs]
         self.outputs = list(outputs)
+        self.block = BLOCK  # points per call: their arrays stay in the processor's cache
         lines.append(f"    return ok, ({''.join(r + ', ' for r in results)})")
         self.source = "\n".join(lines) + "\n"
         exec(compile(self.source, "<autograd_lite vmap program>", "exec"), namespace)  # written just above
@@ -181,14 +186,79 @@ class _ArrayProgram:
         return f"{key}({', '.join(args)}).astype(np.float64)"
 
 
+class _NativeArrayProgram:
+    """One branch of `fn` compiled by numba (`autograd_lite.native`), run point by point in machine code.
+
+    The same interface as `_ArrayProgram`: ``run(*inputs) -> (ok, outputs)``.
+    The compiled program gives each point a status (0: its branch, k + 1: guard
+    k came out otherwise, −1: an inf or nan); under numpy's "raise" error
+    state a point of this branch with −1 raises FloatingPointError, as numpy's
+    own arithmetic does in the other backend, so the caller finds it alike.
+    """
+
+    def __init__(self, order: list[Value], params: list[Value], guarded: list[Any], outputs: list[Any]) -> None:
+        from .native import _numba, compiled, native_source
+
+        numba = _numba()
+        values = [x for x in outputs if isinstance(x, Value)]
+        source, spec = native_source(order, params, guarded, values)
+        program = compiled(source, spec, len(params))
+        if isinstance(program, str):
+            raise _NotNative(program)
+        n = len(params)
+        columns = ", ".join(f"c{j}" for j in range(n))
+        lines = [f"def drive({columns}{', ' if n else ''}status, out):", "    for i in range(status.shape[0]):"]
+        lines.append(f"        r = program({', '.join(f'c{j}[i]' for j in range(n))})")
+        lines.append("        status[i] = r[0]")
+        lines += [f"        out[i, {k}] = r[{k + 1}]" for k in range(len(values))]
+        namespace: dict[str, Any] = {"program": program}
+        exec(compile("\n".join(lines) + "\n", "<autograd_lite vmap driver>", "exec"), namespace)  # written above
+        self.drive = numba.njit(namespace["drive"])
+        self.source = source
+        self.outputs = list(outputs)
+        self.pointwise: list[str] = []
+        self.block = 1 << 62  # machine code needs no cache-sized blocks: one call for all the points
+
+    def run(self, *inputs: Any) -> tuple[Any, list[Any]]:
+        np = _numpy()
+        n = max([np.size(x) for x in inputs if np.ndim(x)], default=1)
+        columns = [np.ascontiguousarray(np.broadcast_to(np.asarray(x, dtype=np.float64), (n,))) for x in inputs]
+        status = np.empty(n)
+        values = [x for x in self.outputs if isinstance(x, Value)]
+        out = np.empty((n, len(values)))
+        self.drive(*columns, status, out)
+        ok = status == 0.0
+        if (status < 0.0).any():
+            if np.geterr()["invalid"] == "raise":
+                raise FloatingPointError("vmap: an inf or nan in the native program")
+            out[status < 0.0] = np.nan
+        it = iter(range(len(values)))
+        results = [out[:, next(it)] if isinstance(x, Value) else np.full(n, float(x)) for x in self.outputs]
+        return ok | (status < 0.0), results
+
+
+class _NotNative(Exception):
+    """numba could not compile a branch's program: the message says why."""
+
+
 class Vmapped:
     """`fn` mapped over points by `vmap`: call it with arrays; `note` says how the latest call ran."""
 
     def __init__(
-        self, fn: Callable[..., Any], in_axes: Any = 0, max_programs: int = MAX_PROGRAMS, on_error: str = "raise"
+        self,
+        fn: Callable[..., Any],
+        in_axes: Any = 0,
+        max_programs: int = MAX_PROGRAMS,
+        on_error: str = "raise",
+        backend: str = "numpy",
     ) -> None:
         if not callable(fn):
             raise TypeError(f"vmap: fn must be a function, got {type(fn).__name__} {fn!r}")
+        if backend not in ("numpy", "numba"):
+            raise ValueError(f"vmap: backend must be 'numpy' or 'numba', got {backend!r}")
+        self.backend = backend
+        #: With backend="numba": why a branch runs on numpy instead ("" while all are native).
+        self.fallback = ""
         if on_error not in ("raise", "mask"):
             raise ValueError(f"vmap: on_error must be 'raise' or 'mask', got {on_error!r}")
         if not isinstance(max_programs, int) or isinstance(max_programs, bool) or max_programs < 1:
@@ -200,7 +270,7 @@ class Vmapped:
         self._live: list[Value] = []
 
     def __reduce__(self) -> Any:
-        return Vmapped, (self.fn, self.in_axes, self.max_programs, self.on_error)
+        return Vmapped, (self.fn, self.in_axes, self.max_programs, self.on_error, self.backend)
 
     def _axes(self, n: int) -> list[Any]:
         axes = self.in_axes
@@ -285,7 +355,8 @@ class Vmapped:
             raise FloatingPointError(f"vmap: at point {failing}, numpy met an inf or nan that the eager engine did not")
         done = ", ".join(f"{c:,}" if c >= 0 else f"{-c:,} through the eager engine" for c in counts)
         self.note = (f"{len([c for c in counts if c >= 0])} program(s) for {n:,} points ({done})"
-                     + (f"; applied point by point (no array form): {sorted(pointwise)}" if pointwise else ""))
+                     + (f"; applied point by point (no array form): {sorted(pointwise)}" if pointwise else "")
+                     + (f"; on numpy: {self.fallback}" if self.fallback else ""))
         built = _unflatten_columns(structure, results, n, np)
         return (built, ok_all) if self.on_error == "mask" else built
 
@@ -343,6 +414,7 @@ class Vmapped:
 
     def _program(self, args: Sequence[Any], axes: list[Any], i: int) -> tuple[_ArrayProgram, Structure]:
         """Trace `fn` at point `i` and write its graph as a program over arrays."""
+        np = _numpy()
         point = self._point(args, axes, i)
         leaves, shape = tree_flatten([p for p, axis in zip(point, axes) if axis == 0], "vmap: argument")
         inputs = [Value(x) for x in leaves]
@@ -362,7 +434,14 @@ class Vmapped:
         known = set(inputs)
         live = [node for node in order if node.is_leaf and node not in known]
         params = inputs + live
-        program = _ArrayProgram(order, params, guarded, out_leaves)
+        program: Any = None
+        if self.backend == "numba" and all(np.ndim(p) == 0 for p, axis in zip(point, axes) if axis == 0):
+            try:
+                program = _NativeArrayProgram(order, params, guarded, out_leaves)
+            except _NotNative as why:
+                self.fallback = str(why)
+        if program is None:
+            program = _ArrayProgram(order, params, guarded, out_leaves)
         self._live = live  # read by _run: each live Value's number, shared by all points
         key = self._key(args, axes)
         if key is not None:
@@ -429,14 +508,15 @@ class Vmapped:
         outs: list[Any] | None = None
         try:
             with np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):
-                for start in range(0, n, BLOCK):
-                    part = [x[start : start + BLOCK] if np.ndim(x) else x for x in flat]
+                block = program.block
+                for start in range(0, n, block):
+                    part = [x[start : start + block] if np.ndim(x) else x for x in flat]
                     ok, results = program.run(*part, *live)
                     if outs is None:
                         outs = [np.empty(n) for _ in results]
                     for column, r in zip(outs, results):
-                        column[start : start + BLOCK] = r
-                    ok_all[start : start + BLOCK] = ok
+                        column[start : start + block] = r
+                    ok_all[start : start + block] = ok
         except (FloatingPointError, ValueError, ArithmeticError):
             return None
         return ok_all, outs or []
@@ -547,9 +627,17 @@ def _unflatten_columns(structure: Structure, columns: list[Any], n: int, np: Any
 
 
 def vmap(
-    fn: Callable[..., Any], in_axes: Any = 0, max_programs: int = MAX_PROGRAMS, on_error: str = "raise"
+    fn: Callable[..., Any],
+    in_axes: Any = 0,
+    max_programs: int = MAX_PROGRAMS,
+    on_error: str = "raise",
+    backend: str = "numpy",
 ) -> Vmapped:
     """`fn` applied at every point of its array arguments, as programs over whole arrays (see the module docstring).
+
+    ``backend="numba"`` compiles each branch's program to machine code and runs
+    it point by point (the ``numba`` extra; points that are numbers); a branch
+    numba cannot take runs on numpy, and `note` says so.
 
     >>> import numpy as np
     >>> import autograd_lite as al
@@ -560,4 +648,4 @@ def vmap(
     >>> f.note
     '2 program(s) for 3 points (1, 2)'
     """
-    return Vmapped(fn, in_axes, max_programs, on_error)
+    return Vmapped(fn, in_axes, max_programs, on_error, backend)

@@ -71,3 +71,36 @@ def test_a_native_jitted_function_pickles():
     copy = pickle.loads(pickle.dumps(native))
     assert copy.backend == "numba" and copy(0.75) == native(0.75) and copy.traces == 1
     assert math.isclose(copy(-1.0), kinked(al.Value(-1.0)).item(), rel_tol=1e-15)
+
+
+# -- vmap(backend="numba") ------------------------------------------------------------------------------------
+
+
+def test_vmap_on_numba_gives_each_point_its_branch_and_the_numpy_paths_numbers():
+    import numpy as np
+
+    f = al.value_and_grad(kinked)
+    xs = np.array([0.5, -0.5, 1.5, -2.0, 0.25])
+    native, numpy_path = al.vmap(f, backend="numba"), al.vmap(f)
+    (v1, s1), (v2, s2) = native(xs), numpy_path(xs)
+    assert np.allclose(v1, v2, rtol=1e-14) and np.allclose(s1, s2, rtol=1e-14)
+    assert native.note.startswith("2 program(s) for 5 points") and "on numpy" not in native.note
+    for x, value, slope in zip(xs, v1, s1):
+        assert (value, slope) == pytest.approx(f(float(x)), rel=1e-14)
+
+
+def test_vmap_on_numba_names_a_failing_point_and_masks_on_request():
+    import numpy as np
+
+    with pytest.raises(ValueError, match=r"vmap: at point 2 \(-1\.0\): log"):
+        al.vmap(lambda x: al.log(x) * 2.0, backend="numba")(np.array([1.0, 2.0, -1.0]))
+    values, ok = al.vmap(al.log, backend="numba", on_error="mask")(np.array([1.0, -1.0, 4.0]))
+    assert ok.tolist() == [True, False, True] and values[0] == 0.0 and np.isnan(values[1])
+
+
+def test_vmap_on_numba_runs_a_branch_numba_cannot_take_on_numpy_and_says_so():
+    import numpy as np
+
+    f = al.vmap(lambda x: squared_by_name(x) + x, backend="numba")
+    assert f(np.array([3.0, 1.0])).tolist() == [12.0, 2.0]
+    assert "on numpy: numba could not compile the program" in f.note
