@@ -323,6 +323,10 @@ def vmap_costs(quick: bool, repeat: int, with_dask: bool) -> dict[str, Any]:
     plain = best_of(numpy_price, repeat, target=0.2)
     result: dict[str, Any] = {"points": n, "numpy price s": plain}
     result["vmap"] = best_of(lambda: mapped(*arrays), repeat, target=0.2) / plain
+    if numba is not None:
+        native = al.vmap(greeks, backend="numba")
+        check("vmap, numba", (price, slopes), native(*arrays), rtol=1e-12)
+        result["vmap numba"] = best_of(lambda: native(*arrays), repeat, target=0.2) / plain
     if jax is not None:
         g = jax.jit(jax.vmap(jax.value_and_grad(lambda *a: black_scholes(*a, lib=jnp), argnums=(0, 1, 2, 3, 4))))
         jarrays = [jnp.array(a) for a in arrays]
@@ -388,6 +392,8 @@ def report(quick: bool = False, repeat: int = 5, with_dask: bool = True) -> dict
     print(f"\nBlack-Scholes price and 5 greeks at {batch['points']:,} points, over the plain numpy price "
           f"({batch['numpy price s'] * 1e3:.1f} ms):")
     print(f"  vmap(value_and_grad)                 {batch['vmap']:6.2f}×")
+    if "vmap numba" in batch:
+        print(f"  vmap(value_and_grad, backend=numba)  {batch['vmap numba']:6.2f}×")
     if "jax.jit(jax.vmap(value_and_grad))" in batch:
         print(f"  jax.jit(jax.vmap(value_and_grad))    {batch['jax.jit(jax.vmap(value_and_grad))']:6.2f}×")
     if "dask s" in batch:
