@@ -47,10 +47,10 @@ from .codegen import _same_number
 from .engine import Value
 from .grad_mode import enable_grad
 from .guards import Collecting
+from .native import NotNative
 from .primitives import IDENTITY, STOP_GRADIENT
-from .replay import _guarded_graph
 from .rowtext import Tracer
-from .tracing import _keyed
+from .tracing import _keyed, traced_graph
 from .tree import Structure, tree_flatten, tree_unflatten
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which costs start-up time
@@ -202,9 +202,7 @@ class _NativeArrayProgram:
         numba = _numba()
         values = [x for x in outputs if isinstance(x, Value)]
         source, spec = native_source(order, params, guarded, values)
-        program = compiled(source, spec, len(params))
-        if isinstance(program, str):
-            raise _NotNative(program)
+        program = compiled(source, spec, len(params))  # NotNative where numba cannot take it
         n = len(params)
         columns = ", ".join(f"c{j}" for j in range(n))
         lines = [f"def drive({columns}{', ' if n else ''}status, out):", "    for i in range(status.shape[0]):"]
@@ -236,9 +234,6 @@ class _NativeArrayProgram:
         results = [out[:, next(it)] if isinstance(x, Value) else np.full(n, float(x)) for x in self.outputs]
         return ok | (status < 0.0), results
 
-
-class _NotNative(Exception):
-    """numba could not compile a branch's program: the message says why."""
 
 
 class Vmapped:
@@ -428,17 +423,13 @@ class Vmapped:
                 raise _Masked from error
             raise type(error)(f"vmap: at point {i} ({_shown(point)}): {error}") from error
         out_leaves, structure = tree_flatten(out, "vmap: the result")
-        roots = [x for x in out_leaves if isinstance(x, Value)]
-        roots += [x for group in compared for x in group if isinstance(x, Value)]
-        order, guarded = _guarded_graph(*{id(x): x for x in roots}.values())
-        known = set(inputs)
-        live = [node for node in order if node.is_leaf and node not in known]
+        order, guarded, live = traced_graph(inputs, out_leaves, compared)
         params = inputs + live
         program: Any = None
         if self.backend == "numba" and all(np.ndim(p) == 0 for p, axis in zip(point, axes) if axis == 0):
             try:
                 program = _NativeArrayProgram(order, params, guarded, out_leaves)
-            except _NotNative as why:
+            except NotNative as why:
                 self.fallback = str(why)
         if program is None:
             program = _ArrayProgram(order, params, guarded, out_leaves)

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
     from .primitives import Primitive
 
-__all__ = ["compiled", "native_source"]
+__all__ = ["NotNative", "compiled", "native_source"]
 
 # Rows whose value function is, but for its checks, a function of `math` (the checks stay: an inf or nan
 # makes the program's status say so, and the eager engine then raises its own error).
@@ -83,8 +83,12 @@ def native_source(
     return source, spec
 
 
-def compiled(source: str, spec: dict[str, tuple[Any, ...]], arity: int) -> Callable[..., Any] | str:
-    """The program compiled by numba for `arity` floats; or, where numba cannot compile it, why."""
+class NotNative(Exception):
+    """numba could not compile a program: the message says why (the caller runs it another way)."""
+
+
+def compiled(source: str, spec: dict[str, tuple[Any, ...]], arity: int) -> Callable[..., Any]:
+    """The program compiled by numba for `arity` floats; `NotNative`, saying why, where numba cannot compile it."""
     numba = _numba()
     namespace: dict[str, Any] = {}
     rows: list[str] = []
@@ -100,5 +104,5 @@ def compiled(source: str, spec: dict[str, tuple[Any, ...]], arity: int) -> Calla
         program.compile((numba.float64,) * arity)
     except Exception as error:  # numba's typing and lowering errors have no common base of their own
         called = f" (it calls the rows {sorted(set(rows))})" if rows else ""
-        return f"numba could not compile the program{called}: {type(error).__name__}"
+        raise NotNative(f"numba could not compile the program{called}: {type(error).__name__}") from None
     return program  # type: ignore[no-any-return]

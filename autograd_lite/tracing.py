@@ -52,7 +52,7 @@ from .codegen import namespace_of, write_function
 from .engine import Value
 from .grad_mode import enable_grad
 from .guards import Collecting
-from .native import compiled, native_source
+from .native import NotNative, compiled, native_source
 from .primitives import IDENTITY
 from .replay import _guarded_graph
 from .tree import Structure, _build_array, tree_flatten, tree_unflatten
@@ -97,10 +97,7 @@ class Trace:
         self.lines = source.count("\n")
         namespace = namespace_of(spec)
         if native is not None:
-            machine = compiled(*native)
-            if isinstance(machine, str):
-                raise _NotNative(machine)
-            namespace["native"] = machine
+            namespace["native"] = compiled(*native)  # NotNative where numba cannot take it
         exec(compile(source, "<autograd_lite jit program>", "exec"), namespace)  # written by write_function
         self.program: Callable[..., Any] = namespace["program"]
 
@@ -113,9 +110,6 @@ class Trace:
     def __reduce__(self) -> Any:
         return Trace, (self.key, self.source, self.spec, self.live, self.guards, self.native)
 
-
-class _NotNative(Exception):
-    """numba could not compile a program: the message says why."""
 
 
 class Jitted:
@@ -321,11 +315,7 @@ class Jitted:
         self, key: Any, inputs: list[Value], leaves: list[Any], structure: Structure, compared: list[tuple[Any, ...]]
     ) -> Trace:
         """The program of a trace: its graph and every comparison the trace made, the Values it reads live kept."""
-        outputs = [x for x in leaves if isinstance(x, Value)]
-        operands = [x for group in compared for x in group if isinstance(x, Value)]
-        order, guarded = _guarded_graph(*{id(x): x for x in outputs + operands}.values())
-        known = set(inputs)
-        live = [node for node in order if node.is_leaf and node not in known]
+        order, guarded, live = traced_graph(inputs, leaves, compared)
         params = inputs + live
         names = {leaf: f"x{i}" for i, leaf in enumerate(params)}
         for node in order:  # for the note: an argument lifted by grad() is that argument; abs(x0) is abs(x0)
@@ -346,18 +336,24 @@ class Jitted:
             slot = iter(range(1, len(values) + 1))
             slots = [_Slot(next(slot)) if isinstance(x, Value) else x for x in leaves]
 
-            def built(name: Callable[[Any], str]) -> str:
-                return _expression(structure, iter(slots), lambda x: f"r[{x.i}]" if type(x) is _Slot else name(x))
+            outer_spec: dict[str, tuple[Any, ...]] = {}  # the containers' constants (dict keys, the array builder)
+
+            def constant(x: Any) -> str:
+                if type(x) is _Slot:
+                    return f"r[{x.i}]"
+                if (type(x) is float and not x - x) or type(x) is int:
+                    return repr(x)
+                outer_spec[f"c{len(outer_spec)}"] = ("constant", x)
+                return f"c{len(outer_spec) - 1}"
 
             names_ = ", ".join(f"x{i}" for i in range(len(params)))
-            outer, outer_spec, _ = write_function([], [], [], built)  # only to name the containers' constants
             outer = (f"def program({names_}):\n    r = native({names_})\n    if r[0] == 0.0:\n"
-                     f"        return ({built(_constants_of(outer_spec))},)\n"
+                     f"        return ({_expression(structure, iter(slots), constant)},)\n"
                      f"    return None if r[0] < 0.0 else int(r[0]) - 1\n")
             try:
                 return Trace(key, outer, outer_spec, live, guards, (*native_source(order, params, guarded, values),
                                                                     len(params)))
-            except _NotNative as why:
+            except NotNative as why:
                 self.fallback = str(why)
         source, spec, _ = write_function(order, params, guarded, result)
         return Trace(key, source, spec, live, guards)
@@ -370,6 +366,19 @@ class Jitted:
             if not self._traces[oldest.key]:
                 del self._traces[oldest.key]
             self.reason += f" (held {self.max_traces}: the least recently used was dropped)"
+
+
+def traced_graph(
+    inputs: Sequence[Value], leaves: Sequence[Any], compared: Sequence[tuple[Any, ...]]
+) -> tuple[list[Value], list[tuple[Any, tuple[Any, ...]]], list[Value]]:
+    """What a trace's program is written from: the nodes, parents first, and the guards (`_guarded_graph`) of the
+    result's Values and of every comparison the trace made; and the leaves that are not `inputs` (read live).
+    """
+    roots = [x for x in leaves if isinstance(x, Value)]
+    roots += [x for group in compared for x in group if isinstance(x, Value)]
+    order, guarded = _guarded_graph(*{id(x): x for x in roots}.values())
+    known = set(inputs)
+    return order, guarded, [node for node in order if node.is_leaf and node not in known]
 
 
 def _keyed(x: Any) -> Any:
@@ -388,18 +397,6 @@ class _Slot:
 
     def __init__(self, i: int) -> None:
         self.i = i
-
-
-def _constants_of(spec: dict[str, tuple[Any, ...]]) -> Callable[[Any], str]:
-    """Name a constant as `write_function` named it in `spec` (by identity)."""
-    names = {id(entry[1]): name for name, entry in spec.items() if entry[0] == "constant"}
-
-    def name(x: Any) -> str:
-        if (type(x) is float and not x - x) or type(x) is int:
-            return repr(x)
-        return names[id(x)]
-
-    return name
 
 
 def _described(guard: Any, operands: Sequence[Any], names: dict[Value, str]) -> str:
